@@ -1,0 +1,57 @@
+"""Settings, read once from `OCTOLLM_*` environment variables (each documented in README)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+SPECS_DIR = Path(__file__).resolve().parent.parent / "specs"
+
+
+def _env_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    orchestrator_port: int = 8000
+    reflex_port: int = 8001
+    specs_dir: Path = SPECS_DIR
+    data_dir: Path = Path(".octollm")
+    sqlite_synchronous: str = "FULL"
+    reflex_url: str = "http://127.0.0.1:8001/api/v1"
+    reflex_timeout_seconds: float = 2.0
+    max_body_bytes: int = 1_048_576
+    request_timeout_seconds: float = 30.0
+    cache_max_entries: int = 100_000
+    cache_max_bytes: int = 256 * 1024 * 1024
+    validate_responses: bool = False
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from `OCTOLLM_<FIELD>` variables; keyword overrides win."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(cls):
+            raw = environ.get(f"OCTOLLM_{field.name.upper()}")
+            if raw is None:
+                continue
+            kind = type(field.default)
+            try:
+                values[field.name] = _env_bool(raw) if kind is bool else kind(raw)
+            except ValueError as exc:
+                raise ValueError(f"OCTOLLM_{field.name.upper()}: {exc}") from exc
+        values.update(overrides)
+        return dataclasses.replace(cls(), **values)
+
+    def spec(self, name: str) -> Path:
+        return self.specs_dir / f"{name}.yaml"

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every OctoLLM service: the spec-driven connexion app and its middleware."""

@@ -1,0 +1,102 @@
+"""Building a connexion app from a spec: the one recipe both services share.
+
+The middleware stack, outermost first:
+request context (id, access log) -> metrics -> connexion's exception handling -> deadline ->
+body limit -> Swagger UI -> routing -> content negotiation -> header arguments -> security ->
+request validation -> response validation -> lifespan -> context -> handler.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import yaml
+from connexion import AsyncApp
+from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import Lifespan, LifespanMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+
+from octollm.config import Settings
+from octollm.http import exception_handlers, validation
+from octollm.http.limits import BodyLimitMiddleware, DeadlineMiddleware
+from octollm.http.metrics import HttpMetrics, MetricsMiddleware
+from octollm.http.operation_middleware import HeaderArgumentsMiddleware, NegotiationMiddleware
+from octollm.http.request_context import RequestContextMiddleware
+
+BASE_PATH = "/api/v1"
+
+
+def handler_resolver(component: str, services: Mapping[str, object]) -> Resolver:
+    """`tasks.create` -> `handlers.<component>.tasks.create`, bound to the `tasks` service."""
+
+    def resolve(operation_id: str) -> Callable[..., Any]:
+        resource, _, verb = operation_id.partition(".")
+        module = importlib.import_module(f"handlers.{component}.{resource}")
+        return functools.partial(getattr(module, verb), services[resource])
+
+    return Resolver(resolve)
+
+
+def request_id_rule(settings: Settings) -> Callable[[str], bool]:
+    """The `X-Request-ID` rule, read from the `RequestId` parameter of common.yaml."""
+    with settings.spec("common").open() as fh:
+        schema = yaml.safe_load(fh)["components"]["parameters"]["RequestId"]["schema"]
+    validator = validation.compiled(schema)
+    return lambda value: bool(value) and validator.is_valid(value)
+
+
+def build_app(
+    *,
+    component: str,
+    spec: str,
+    settings: Settings,
+    services: Mapping[str, object],
+    metrics: HttpMetrics,
+    lifespan: Lifespan | None = None,
+) -> AsyncApp:
+    middlewares = [
+        functools.partial(RequestContextMiddleware, is_valid_id=request_id_rule(settings)),
+        functools.partial(MetricsMiddleware, metrics=metrics),
+        ExceptionMiddleware,
+        functools.partial(DeadlineMiddleware, seconds=settings.request_timeout_seconds),
+        functools.partial(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        SwaggerUIMiddleware,
+        RoutingMiddleware,
+        NegotiationMiddleware,
+        HeaderArgumentsMiddleware,
+        SecurityMiddleware,
+        RequestValidationMiddleware,
+        ResponseValidationMiddleware,
+        LifespanMiddleware,
+        ContextMiddleware,
+    ]
+    app = AsyncApp(
+        f"octollm.{component}",
+        lifespan=lifespan,
+        middlewares=middlewares,
+        specification_dir=settings.specs_dir,
+        strict_validation=True,
+        validate_responses=settings.validate_responses,
+        validator_map=validation.VALIDATORS,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+    )
+    app.add_api(
+        settings.spec(spec),
+        base_path=BASE_PATH,
+        resolver=handler_resolver(component, services),
+    )
+    for exc_class, handler in exception_handlers.HANDLERS:
+        app.add_error_handler(exc_class, handler)
+    return app
+
+

@@ -1,0 +1,97 @@
+"""Per-operation middleware driven by the spec: content negotiation and header arguments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
+from connexion.operations import AbstractOperation
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from octollm.errors import ApiError
+
+
+def _accepts(accept: str, produces: list[str]) -> bool:
+    """Whether an Accept header admits one of the media types the operation produces."""
+    for media_range in accept.split(","):
+        kind, *params = (part.strip() for part in media_range.split(";"))
+        if any(p.replace(" ", "") in {"q=0", "q=0.0", "q=0.00", "q=0.000"} for p in params):
+            continue
+        kind = kind.lower()
+        for produced in produces:
+            main, _, _sub = produced.partition("/")
+            if kind in {"*/*", "*", produced, f"{main}/*"}:
+                return True
+    return False
+
+
+class _Negotiation:
+    def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation) -> None:
+        self.next_app = next_app
+        media_types = (p.split(";")[0].strip().lower() for p in operation.produces)
+        self.produces = sorted(set(media_types)) or ["application/json"]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        accept = Headers(scope=scope).get("accept")
+        if accept and not _accepts(accept, self.produces):
+            raise ApiError(
+                "NOT_ACCEPTABLE",
+                f"This resource produces {', '.join(self.produces)}; "
+                f"the Accept header {accept[:100]!r} excludes it",
+                {"field": "Accept", "constraint": "media_type", "available": self.produces},
+            )
+        await self.next_app(scope, receive, send)
+
+
+class _NegotiationAPI(RoutedAPI[_Negotiation]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_paths()
+
+    def make_operation(self, operation: AbstractOperation) -> _Negotiation:
+        return _Negotiation(self.next_app, operation=operation)
+
+
+class NegotiationMiddleware(RoutedMiddleware[_NegotiationAPI]):
+    """406 NOT_ACCEPTABLE when Accept excludes every media type the operation produces."""
+
+    api_cls = _NegotiationAPI
+
+
+def argument_name(header: str) -> str:
+    """`Idempotency-Key` -> `idempotency_key`."""
+    return header.lower().replace("-", "_")
+
+
+class _HeaderArguments:
+    def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation) -> None:
+        self.next_app = next_app
+        self.names = [p["name"] for p in operation.parameters if p["in"] == "header"]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.names:
+            headers = Headers(scope=scope)
+            context = scope["extensions"].setdefault("connexion_context", {})
+            for name in self.names:
+                context[argument_name(name)] = headers.get(name)
+        await self.next_app(scope, receive, send)
+
+
+class _HeaderArgumentsAPI(RoutedAPI[_HeaderArguments]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_paths()
+
+    def make_operation(self, operation: AbstractOperation) -> _HeaderArguments:
+        return _HeaderArguments(self.next_app, operation=operation)
+
+
+class HeaderArgumentsMiddleware(RoutedMiddleware[_HeaderArgumentsAPI]):
+    """Passes the operation's declared header parameters to its handler, by snake_case name.
+
+    connexion passes path, query and body parameters but not headers; handlers that declare an
+    argument named after a header parameter (`idempotency_key`) receive its value.
+    """
+
+    api_cls = _HeaderArgumentsAPI

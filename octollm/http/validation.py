@@ -1,0 +1,248 @@
+"""Request validation against the spec, failing as `ApiError`s that name the field and the rule.
+
+Plugged into connexion through its public `validator_map`. Validators are compiled once per
+schema and reused; JSON defaults from the spec are filled into the body the handler receives.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import jsonschema
+from connexion.json_schema import Draft4RequestValidator
+from connexion.validators import VALIDATOR_MAP, AbstractRequestBodyValidator, ParameterValidator
+from jsonschema import Draft4Validator
+from jsonschema.exceptions import ValidationError, best_match
+from starlette.types import Receive, Scope
+
+from octollm.errors import ApiError
+
+PREVIEW_CHARS = 40
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+FORMAT_CHECKER = copy.deepcopy(Draft4Validator.FORMAT_CHECKER)
+
+
+@FORMAT_CHECKER.checks("uuid")
+def _is_uuid(value: object) -> bool:
+    return not isinstance(value, str) or bool(_UUID.match(value))
+
+
+def _with_defaults(validator_class: type) -> type:
+    """A validator class that fills in each missing property's `default` (a fresh copy)."""
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def properties(validator, props, instance, schema):  # type: ignore[no-untyped-def]
+        if isinstance(instance, dict):
+            for name, subschema in props.items():
+                if "default" in subschema and name not in instance:
+                    instance[name] = copy.deepcopy(subschema["default"])
+        yield from validate_properties(validator, props, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": properties})
+
+
+_DefaultsValidator = _with_defaults(Draft4RequestValidator)
+_compiled: dict[int, tuple[dict, Any]] = {}
+
+
+def compiled(schema: dict, *, fill_defaults: bool = False) -> Any:
+    """The validator for `schema`, built once (schemas live as long as the app)."""
+    key = id(schema) * 2 + fill_defaults
+    hit = _compiled.get(key)
+    if hit is None or hit[0] is not schema:
+        cls = _DefaultsValidator if fill_defaults else Draft4RequestValidator
+        hit = (schema, cls(schema, format_checker=FORMAT_CHECKER))
+        _compiled[key] = hit
+    return hit[1]
+
+
+# --- turning a jsonschema error into a readable ApiError -------------------------------------
+
+
+def preview(value: Any) -> str:
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 3] + "..."
+
+
+def _join(prefix: str, path: Iterable[Any]) -> str:
+    field = prefix
+    for part in path:
+        if isinstance(part, int):
+            field += f"[{part}]"
+        else:
+            field = f"{field}.{part}" if field else str(part)
+    return field
+
+
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
+
+
+def _type_name(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _plural(n: Any, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _describe(error: ValidationError) -> tuple[str, str | None]:
+    """(message, key) for an error; key is the missing or unknown property, if any."""
+    rule, limit, value, schema = error.validator, error.validator_value, error.instance, error.schema
+    custom = schema.get("x-error-message") if isinstance(schema, dict) else None
+    if rule == "required":
+        missing = next(k for k in limit if k not in value)
+        return "this field is required", missing
+    if rule == "additionalProperties":
+        known = set(schema.get("properties", {}))
+        unknown = sorted(k for k in value if k not in known)[0]
+        hint = difflib.get_close_matches(unknown, sorted(known), n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        allowed = ", ".join(sorted(known)) or "none"
+        return f"unknown field (allowed: {allowed}){suggestion}", unknown
+    if custom:
+        return custom, None
+    messages = {
+        "type": lambda: f"expected {limit if isinstance(limit, str) else ' or '.join(limit)}, "
+        f"got {_type_name(value)} {preview(value)}",
+        "maximum": lambda: f"{preview(value)} is greater than the maximum of {limit}",
+        "minimum": lambda: f"{preview(value)} is less than the minimum of {limit}",
+        "maxLength": lambda: f"must be at most {_plural(limit, 'character')} (got {len(value)})",
+        "minLength": lambda: "must not be empty"
+        if limit == 1
+        else f"must be at least {_plural(limit, 'character')} (got {len(value)})",
+        "pattern": lambda: f"{preview(value)} does not match the pattern {limit}",
+        "enum": lambda: f"{preview(value)} is not one of " + ", ".join(map(preview, limit)),
+        "format": lambda: f"{preview(value)} is not a valid {limit}",
+        "maxItems": lambda: f"must have at most {_plural(limit, 'item')} (got {len(value)})",
+        "minItems": lambda: f"must have at least {_plural(limit, 'item')} (got {len(value)})",
+        "maxProperties": lambda: f"must have at most {_plural(limit, 'key')} (got {len(value)})",
+        "minProperties": lambda: f"must have at least {_plural(limit, 'key')} (got {len(value)})",
+        "multipleOf": lambda: f"{preview(value)} is not a multiple of {limit}",
+        "uniqueItems": lambda: "items must be unique",
+    }
+    describe = messages.get(rule)
+    if describe is not None:
+        try:
+            return describe(), None
+        except TypeError:
+            pass
+    return error.message[:200], None
+
+
+def to_api_error(error: ValidationError, prefix: str = "") -> ApiError:
+    message, key = _describe(error)
+    field = _join(prefix, [*error.absolute_path, *([key] if key else [])]) or "body"
+    return ApiError(
+        "VALIDATION_ERROR",
+        f"{field}: {message}",
+        {"field": field, "constraint": str(error.validator)},
+    )
+
+
+def check(schema: dict, instance: Any, prefix: str = "", *, fill_defaults: bool = False) -> None:
+    """Validate `instance`, raising the most relevant failure as an ApiError."""
+    error = best_match(compiled(schema, fill_defaults=fill_defaults).iter_errors(instance))
+    if error is not None:
+        raise to_api_error(error, prefix)
+
+
+# --- the validators connexion calls ---------------------------------------------------------
+
+
+class SpecParameterValidator(ParameterValidator):
+    """Path, query and header parameters, with the parameter's name as the field."""
+
+    def validate_request(self, request: Any) -> None:
+        if self.strict_validation:
+            known = [p["name"] for p in self.parameters.get("query", [])]
+            for name in sorted(self.validate_query_parameter_list(request, self.security_query_params)):
+                raise ApiError(
+                    "VALIDATION_ERROR",
+                    f"{name}: unknown query parameter (allowed: {', '.join(known) or 'none'})",
+                    {"field": name, "constraint": "additionalProperties"},
+                )
+        sources = {
+            "path": lambda p: request.path_params.get(p["name"].replace("-", "_")),
+            "query": lambda p: request.query_params.get(p["name"]),
+            "header": lambda p: request.headers.get(p["name"]),
+            "cookie": lambda p: request.cookies.get(p["name"]),
+        }
+        for location, get in sources.items():
+            for param in self.parameters.get(location, []):
+                value = get(param)
+                if value is None:
+                    if param.get("required"):
+                        raise ApiError(
+                            "VALIDATION_ERROR",
+                            f"{param['name']}: this {location} parameter is required",
+                            {"field": param["name"], "constraint": "required"},
+                        )
+                    continue
+                check(param.get("schema", {}), value, param["name"])
+
+
+class SpecJSONBodyValidator(AbstractRequestBodyValidator):
+    """A JSON body: parsed, filled with the spec's defaults, validated, and passed on."""
+
+    MUTABLE_VALIDATION = True
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        chunks = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ApiError("VALIDATION_ERROR", "The client disconnected before sending the body")
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = self._decode(b"".join(chunks))
+        check(self._schema, body, fill_defaults=True)
+        return self._insert_body(receive, body=body, scope=scope)
+
+    def _decode(self, raw: bytes) -> Any:
+        if not raw.strip():
+            raise ApiError(
+                "VALIDATION_ERROR",
+                "The request body is empty; send a JSON object",
+                {"field": "body", "constraint": "required"},
+            )
+        try:
+            return json.loads(raw.decode(self._encoding), parse_constant=_reject_constant)
+        except UnicodeDecodeError as exc:
+            reason = f"it is not valid {self._encoding} (byte {exc.start})"
+        except json.JSONDecodeError as exc:
+            reason = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+        except ValueError as exc:
+            reason = str(exc)
+        except LookupError:
+            reason = f"unknown charset {self._encoding!r}"
+        raise ApiError(
+            "VALIDATION_ERROR",
+            f"The request body is not valid JSON: {reason}",
+            {"field": "body", "constraint": "json"},
+        )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+VALIDATORS: dict[str, Any] = {
+    **VALIDATOR_MAP,
+    "parameter": SpecParameterValidator,
+    "body": VALIDATOR_MAP["body"].__class__({"*/*json": SpecJSONBodyValidator}),
+}

@@ -1,0 +1,1 @@
+"""The Reflex Layer: PII and prompt-injection screening and a key/value cache, before any LLM."""

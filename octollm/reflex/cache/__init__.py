@@ -1,0 +1,1 @@
+"""The Reflex Layer's key/value cache."""

@@ -1,0 +1,71 @@
+"""`POST /check`: detection plus a cache lookup, and the decision."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from prometheus_client import Counter
+
+from octollm.http import request_id
+from octollm.reflex.cache.service import CacheService
+from octollm.reflex.detection import DetectionEngine
+
+BLOCKING_SEVERITIES = frozenset({"high", "critical"})
+
+
+def cache_key(text: str) -> str:
+    """`sha256:` + hex SHA-256 of the UTF-8 bytes of the NFC-normalised text (see the spec)."""
+    normalised = unicodedata.normalize("NFC", text)
+    return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class CheckCounters:
+    total: int = 0
+    blocked: int = 0
+    pii_detected: int = 0
+    injection_detected: int = 0
+    cache_hits: int = 0
+
+
+class CheckService:
+    def __init__(self, engine: DetectionEngine, cache: CacheService, decisions: Counter) -> None:
+        self.engine = engine
+        self.cache = cache
+        self.decisions = decisions
+        self.counters = CheckCounters()
+
+    async def run(
+        self, text: str, check_pii: bool, check_injection: bool, use_cache: bool
+    ) -> dict[str, Any]:
+        started = time.perf_counter()
+        key = cache_key(text)
+        entry = await self.cache.lookup(key) if use_cache else None
+        scan = self.engine.scan(text, pii=check_pii, injection=check_injection)
+        blocked = any(m.severity in BLOCKING_SEVERITIES for m in scan.injections)
+        self._count(blocked, bool(scan.pii), bool(scan.injections), entry is not None)
+        return {
+            "request_id": request_id.current(),
+            "decision": "block" if blocked else "allow",
+            "cache_key": key,
+            "cache_hit": entry is not None,
+            "cached_value": entry.value if entry is not None else None,
+            "pii_detected": bool(scan.pii),
+            "pii_matches": [m.to_dict() for m in scan.pii],
+            "injection_detected": bool(scan.injections),
+            "injection_matches": [m.to_dict() for m in scan.injections],
+            "processing_time_ms": round((time.perf_counter() - started) * 1000, 3),
+        }
+
+    def _count(self, blocked: bool, pii: bool, injection: bool, hit: bool) -> None:
+        self.decisions.labels("block" if blocked else "allow").inc()
+        c = self.counters
+        c.total += 1
+        c.blocked += blocked
+        c.pii_detected += pii
+        c.injection_detected += injection
+        c.cache_hits += hit
