@@ -1,11 +1,5 @@
-from typing import Any
+"""`system.*` operations: shared by every service."""
 
-from octollm.system import SystemService
+from handlers.system import health, metrics
 
-
-async def health(system: SystemService) -> tuple[dict[str, Any], int]:
-    return await system.health(), 200
-
-
-async def metrics(system: SystemService) -> tuple[str, int, dict[str, str]]:
-    return await system.metrics_text(), 200, {"Content-Type": "text/plain"}
+__all__ = ["health", "metrics"]

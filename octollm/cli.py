@@ -1,0 +1,99 @@
+"""`octollm serve`: run the Orchestrator, the Reflex Layer, or both in one process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import uvicorn
+
+from octollm import log
+from octollm.config import Settings
+
+COMPONENTS = ("orchestrator", "reflex")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def app_factory(component: str) -> Callable[..., object]:
+    if component == "orchestrator":
+        from octollm.orchestrator.app import create_app
+    else:
+        from octollm.reflex.app import create_app
+    return create_app
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to `serve`, so one SIGTERM stops every server."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def _serve(settings: Settings, components: Sequence[str], host: str, port: int | None) -> None:
+    servers = []
+    for component in components:
+        default_port = getattr(settings, f"{component}_port")
+        config = uvicorn.Config(
+            app_factory(component)(settings),
+            host=host,
+            port=port or default_port,
+            log_config=None,
+            timeout_graceful_shutdown=10,
+        )
+        servers.append(_Server(config))
+
+    def stop() -> None:
+        for server in servers:
+            server.should_exit = True
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
+    await asyncio.gather(*(server.serve() for server in servers))
+
+
+def _reload(argv: Sequence[str]) -> int:
+    """Run `serve` without --reload in a child process, restarting it when code or specs change."""
+    import watchfiles
+
+    command = [sys.executable, "-m", "octollm.cli", *(a for a in argv if a != "--reload")]
+    paths = [ROOT / "octollm", ROOT / "handlers", Settings.from_env().specs_dir]
+    watchfiles.run_process(
+        *paths,
+        target=" ".join(command),
+        target_type="command",
+        watch_filter=lambda _change, path: path.endswith((".py", ".yaml", ".yml")),
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="octollm", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the services (both by default)")
+    serve.add_argument("component", nargs="?", choices=(*COMPONENTS, "all"), default="all")
+    serve.add_argument("--host", help="address to bind (default OCTOLLM_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (one component only; default 8000/8001)")
+    serve.add_argument("--reload", action="store_true", help="restart on code or spec changes")
+    args = parser.parse_args(argv)
+
+    settings = Settings.from_env()
+    components = COMPONENTS if args.component == "all" else (args.component,)
+    if args.port is not None and len(components) > 1:
+        parser.error("--port needs a single component: octollm serve orchestrator --port 9000")
+    if args.reload:
+        return _reload(argv)
+    log.configure(settings.log_level)
+    asyncio.run(_serve(settings, components, args.host or settings.host, args.port))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

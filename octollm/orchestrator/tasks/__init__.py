@@ -1,0 +1,1 @@
+"""Tasks: the model and its state machine, the service, and the stores."""

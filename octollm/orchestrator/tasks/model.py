@@ -1,0 +1,65 @@
+"""The task resource and its state machine: the one place that says which status may follow which."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from octollm.errors import ApiError
+
+STATUSES = ("pending", "processing", "completed", "failed", "cancelled")
+PRIORITIES = ("low", "medium", "high", "critical")
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "pending": frozenset({"processing", "cancelled"}),
+    "processing": frozenset({"completed", "failed", "cancelled"}),
+    "completed": frozenset(),
+    "failed": frozenset(),
+    "cancelled": frozenset(),
+}
+
+
+def check_transition(task_id: str, current: str, target: str) -> None:
+    """Raises CONFLICT unless a task in `current` may move to `target`."""
+    if target not in TRANSITIONS[current]:
+        verb = "cancelled" if target == "cancelled" else f"moved to {target}"
+        raise ApiError(
+            "CONFLICT",
+            f"Task {task_id} is {current} and can no longer be {verb}",
+            {
+                "field": "status",
+                "constraint": "state_transition",
+                "current_status": current,
+                "requested_status": target,
+            },
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """The `Task` schema of specs/orchestrator.yaml."""
+
+    task_id: str
+    status: str
+    goal: str
+    constraints: dict[str, Any]
+    context: str
+    acceptance_criteria: list[str]
+    budget: dict[str, Any]
+    priority: str
+    metadata: dict[str, Any]
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    created_at: str
+    updated_at: str
+    processing_time_ms: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Task:
+        return cls(**data)
+
+    def moved_to(self, status: str, updated_at: str) -> Task:
+        return dataclasses.replace(self, status=status, updated_at=updated_at)

@@ -1,0 +1,128 @@
+"""Task rules: screening through the Reflex Layer, idempotent creation, listing, cancelling."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import math
+import uuid
+from typing import Any
+
+from prometheus_client import Counter
+
+from octollm.clock import Clock, rfc3339
+from octollm.errors import ApiError, not_found
+from octollm.orchestrator.reflex_client import ReflexClient
+from octollm.orchestrator.tasks.model import Task, check_transition
+from octollm.orchestrator.tasks.store import IdempotencyRecord, ListQuery, TaskStore
+
+SCREENED_FIELDS = ("goal", "context")
+
+
+def fingerprint(body: dict[str, Any]) -> str:
+    """Identifies a create request's content (after defaults), for idempotency."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class TaskService:
+    def __init__(
+        self, store: TaskStore, reflex: ReflexClient, clock: Clock, created: Counter
+    ) -> None:
+        self.store = store
+        self.reflex = reflex
+        self.clock = clock
+        self.created = created
+
+    async def create(self, body: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+        claim = None
+        if idempotency_key is not None:
+            claim = IdempotencyRecord(idempotency_key, fingerprint(body), str(uuid.uuid4()))
+            existing = await self.store.find_claim(idempotency_key)
+            if existing is not None:
+                return await self._replay(existing, claim)
+        await self._screen(body)
+        now = rfc3339(self.clock())
+        task = Task(
+            task_id=claim.task_id if claim else str(uuid.uuid4()),
+            status="pending",
+            result=None,
+            error=None,
+            created_at=now,
+            updated_at=now,
+            processing_time_ms=None,
+            **body,
+        )
+        existing = await self.store.insert(task, claim)
+        if existing is not None and claim is not None:
+            return await self._replay(existing, claim)
+        self.created.labels(task.priority).inc()
+        return task.to_dict()
+
+    async def _replay(self, existing: IdempotencyRecord, claim: IdempotencyRecord) -> dict[str, Any]:
+        if existing.fingerprint != claim.fingerprint:
+            raise ApiError(
+                "CONFLICT",
+                f"Idempotency-Key {claim.key!r} was already used with a different request body",
+                {"field": "Idempotency-Key", "constraint": "idempotency", "task_id": existing.task_id},
+            )
+        return await self.get(existing.task_id)
+
+    async def _screen(self, body: dict[str, Any]) -> None:
+        """Rejects the task when the Reflex Layer blocks one of its screened fields."""
+        fields = [name for name in SCREENED_FIELDS if body.get(name)]
+        verdicts = await asyncio.gather(*(self.reflex.check(body[name]) for name in fields))
+        for name, verdict in zip(fields, verdicts, strict=True):
+            if verdict["decision"] == "block":
+                kinds = sorted({m["type"] for m in verdict["injection_matches"]})
+                raise ApiError(
+                    "VALIDATION_ERROR",
+                    f"{name}: rejected by the reflex policy ({', '.join(kinds)})",
+                    {
+                        "field": name,
+                        "constraint": "reflex_policy",
+                        "matches": verdict["injection_matches"],
+                    },
+                )
+
+    async def get(self, task_id: str) -> dict[str, Any]:
+        return (await self._load(task_id)).to_dict()
+
+    async def _load(self, task_id: str) -> Task:
+        task = await self.store.get(task_id)
+        if task is None:
+            raise not_found("Task", task_id)
+        return task
+
+    async def list(
+        self,
+        page: int,
+        page_size: int,
+        sort_by: str,
+        order: str,
+        status: str | None = None,
+        priority: str | None = None,
+    ) -> dict[str, Any]:
+        query = ListQuery(page, page_size, sort_by, order, status, priority)
+        tasks, total = await self.store.list(query)
+        return {
+            "data": [t.to_dict() for t in tasks],
+            "pagination": {
+                "page": page,
+                "page_size": page_size,
+                "total_pages": math.ceil(total / page_size),
+                "total_items": total,
+            },
+        }
+
+    async def cancel(self, task_id: str) -> dict[str, Any]:
+        while True:
+            task = await self._load(task_id)
+            if task.status == "cancelled":
+                return task.to_dict()
+            check_transition(task_id, task.status, "cancelled")
+            cancelled = task.moved_to("cancelled", rfc3339(self.clock()))
+            if await self.store.replace_if_status(cancelled, task.status):
+                return cancelled.to_dict()
+            # The task moved on between reading and writing: decide again on its new status.
