@@ -35,7 +35,9 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def _serve(settings: Settings, components: Sequence[str], host: str, port: int | None) -> None:
+async def _serve(
+    settings: Settings, components: Sequence[str], host: str, port: int | None
+) -> None:
     servers = []
     for component in components:
         default_port = getattr(settings, f"{component}_port")

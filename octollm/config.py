@@ -7,7 +7,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-SPECS_DIR = Path(__file__).resolve().parent.parent / "specs"
+# octollm/specs is a link to the top-level specs/ (and a copy inside a wheel).
+SPECS_DIR = (Path(__file__).parent / "specs").resolve()
 
 
 def _env_bool(value: str) -> bool:

@@ -14,7 +14,7 @@ async def get(tasks: TaskService, task_id: str) -> tuple[dict[str, Any], int]:
     return await tasks.get(task_id), 200
 
 
-async def list(  # noqa: A001 - the operationId is tasks.list
+async def list(
     tasks: TaskService,
     page: int,
     page_size: int,

@@ -1,1 +1,1 @@
-"""HTTP plumbing shared by every OctoLLM service: the spec-driven connexion app and its middleware."""
+"""HTTP plumbing shared by every OctoLLM service: the spec-driven app and its middleware."""

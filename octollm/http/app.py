@@ -98,5 +98,3 @@ def build_app(
     for exc_class, handler in exception_handlers.HANDLERS:
         app.add_error_handler(exc_class, handler)
     return app
-
-

@@ -29,7 +29,7 @@ class HttpMetrics:
         )
 
     def exposition(self) -> str:
-        """The registry in the Prometheus text format 0.0.4 (what `text/plain` means to Prometheus)."""
+        """The registry in the Prometheus text format 0.0.4, what Prometheus reads as text/plain."""
         return generate_latest(self.registry).decode()
 
 

@@ -56,7 +56,7 @@ class RequestContextMiddleware:
                 await envelope.send(ApiError("INTERNAL_ERROR", INTERNAL_MESSAGE), send_with_id)
         finally:
             logger.info(
-                '%s %s %s %.1fms',
+                "%s %s %s %.1fms",
                 scope["method"],
                 scope["path"],
                 status,

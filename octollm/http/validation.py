@@ -101,7 +101,12 @@ def _plural(n: Any, word: str) -> str:
 
 def _describe(error: ValidationError) -> tuple[str, str | None]:
     """(message, key) for an error; key is the missing or unknown property, if any."""
-    rule, limit, value, schema = error.validator, error.validator_value, error.instance, error.schema
+    rule, limit, value, schema = (
+        error.validator,
+        error.validator_value,
+        error.instance,
+        error.schema,
+    )
     custom = schema.get("x-error-message") if isinstance(schema, dict) else None
     if rule == "required":
         missing = next(k for k in limit if k not in value)
@@ -116,14 +121,18 @@ def _describe(error: ValidationError) -> tuple[str, str | None]:
     if custom:
         return custom, None
     messages = {
-        "type": lambda: f"expected {limit if isinstance(limit, str) else ' or '.join(limit)}, "
-        f"got {_type_name(value)} {preview(value)}",
+        "type": lambda: (
+            f"expected {limit if isinstance(limit, str) else ' or '.join(limit)}, "
+            f"got {_type_name(value)} {preview(value)}"
+        ),
         "maximum": lambda: f"{preview(value)} is greater than the maximum of {limit}",
         "minimum": lambda: f"{preview(value)} is less than the minimum of {limit}",
         "maxLength": lambda: f"must be at most {_plural(limit, 'character')} (got {len(value)})",
-        "minLength": lambda: "must not be empty"
-        if limit == 1
-        else f"must be at least {_plural(limit, 'character')} (got {len(value)})",
+        "minLength": lambda: (
+            "must not be empty"
+            if limit == 1
+            else f"must be at least {_plural(limit, 'character')} (got {len(value)})"
+        ),
         "pattern": lambda: f"{preview(value)} does not match the pattern {limit}",
         "enum": lambda: f"{preview(value)} is not one of " + ", ".join(map(preview, limit)),
         "format": lambda: f"{preview(value)} is not a valid {limit}",
@@ -169,7 +178,9 @@ class SpecParameterValidator(ParameterValidator):
     def validate_request(self, request: Any) -> None:
         if self.strict_validation:
             known = [p["name"] for p in self.parameters.get("query", [])]
-            for name in sorted(self.validate_query_parameter_list(request, self.security_query_params)):
+            for name in sorted(
+                self.validate_query_parameter_list(request, self.security_query_params)
+            ):
                 raise ApiError(
                     "VALIDATION_ERROR",
                     f"{name}: unknown query parameter (allowed: {', '.join(known) or 'none'})",
@@ -206,7 +217,9 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise ApiError("VALIDATION_ERROR", "The client disconnected before sending the body")
+                raise ApiError(
+                    "VALIDATION_ERROR", "The client disconnected before sending the body"
+                )
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         body = self._decode(b"".join(chunks))

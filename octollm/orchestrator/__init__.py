@@ -1,1 +1,1 @@
-"""The Orchestrator: accepts tasks, screens them through the Reflex Layer, tracks their lifecycle."""
+"""The Orchestrator: accepts tasks, screens them through the Reflex Layer, tracks them."""

@@ -35,7 +35,9 @@ class ReflexClient:
     async def check(self, text: str) -> dict[str, Any]:
         """The Reflex Layer's verdict on `text`; SERVICE_UNAVAILABLE when it cannot be had."""
         try:
-            response = await self._request("POST", "/check", json={"text": text, "use_cache": False})
+            response = await self._request(
+                "POST", "/check", json={"text": text, "use_cache": False}
+            )
         except httpx.TimeoutException:
             self.calls.labels("timeout").inc()
             raise unavailable(

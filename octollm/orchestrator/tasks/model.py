@@ -1,4 +1,4 @@
-"""The task resource and its state machine: the one place that says which status may follow which."""
+"""The task resource and its state machine, the one place that says which status follows which."""
 
 from __future__ import annotations
 

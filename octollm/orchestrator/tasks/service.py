@@ -60,12 +60,18 @@ class TaskService:
         self.created.labels(task.priority).inc()
         return task.to_dict()
 
-    async def _replay(self, existing: IdempotencyRecord, claim: IdempotencyRecord) -> dict[str, Any]:
+    async def _replay(
+        self, existing: IdempotencyRecord, claim: IdempotencyRecord
+    ) -> dict[str, Any]:
         if existing.fingerprint != claim.fingerprint:
             raise ApiError(
                 "CONFLICT",
                 f"Idempotency-Key {claim.key!r} was already used with a different request body",
-                {"field": "Idempotency-Key", "constraint": "idempotency", "task_id": existing.task_id},
+                {
+                    "field": "Idempotency-Key",
+                    "constraint": "idempotency",
+                    "task_id": existing.task_id,
+                },
             )
         return await self.get(existing.task_id)
 

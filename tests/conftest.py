@@ -1,0 +1,136 @@
+"""Fixtures: the real ASGI apps behind spec-checking HTTP clients, and a live Reflex Layer."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.testclient import TestClient
+
+from octollm.config import Settings
+from octollm.orchestrator.app import create_app as create_orchestrator
+from octollm.reflex.app import create_app as create_reflex
+from tests.spec_check import SpecChecker
+
+SPECS = Settings().specs_dir
+
+
+class FakeClock:
+    """A wall clock the test moves by hand."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class SpecClient(TestClient):
+    """A test client that checks every response against the component's spec."""
+
+    checker: SpecChecker
+
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        response = super().request(method, url, *args, **kwargs)
+        self.checker.check(
+            method,
+            response.request.url.path,
+            response.status_code,
+            response.headers,
+            response.content,
+        )
+        return response
+
+
+def spec_client(app: Any, spec: str) -> SpecClient:
+    client = SpecClient(app, raise_server_exceptions=False)
+    client.checker = SpecChecker(SPECS / f"{spec}.yaml")
+    return client
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """Serves `app` with uvicorn on a free loopback port in a thread; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}/api/v1"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings for one test: a fresh data dir and response validation on."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {"data_dir": tmp_path / "data", "validate_responses": True}
+        values.update(overrides)
+        return Settings.from_env({}, **values)
+
+    return make
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def reflex(make_settings: Callable[..., Settings], clock: FakeClock) -> Iterator[SpecClient]:
+    """The Reflex Layer app, in process, on the fake clock."""
+    with spec_client(create_reflex(make_settings(), clock=clock), "reflex") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def reflex_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Reflex Layer over HTTP, shared by the orchestrator tests."""
+    settings = Settings.from_env({}, data_dir=tmp_path_factory.mktemp("reflex"))
+    with live_server(create_reflex(settings)) as url:
+        yield url
+
+
+@pytest.fixture
+def make_orchestrator(
+    make_settings: Callable[..., Settings], reflex_url: str
+) -> Iterator[Callable[..., SpecClient]]:
+    """Builds orchestrator clients (talking to the live Reflex Layer unless told otherwise)."""
+    stack = contextlib.ExitStack()
+
+    def make(**overrides: Any) -> SpecClient:
+        overrides.setdefault("reflex_url", reflex_url)
+        settings = make_settings(**overrides)
+        return stack.enter_context(spec_client(create_orchestrator(settings), "orchestrator"))
+
+    with stack:
+        yield make
+
+
+@pytest.fixture
+def orchestrator(make_orchestrator: Callable[..., SpecClient]) -> SpecClient:
+    return make_orchestrator()
