@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -86,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--reload", action="store_true", help="restart on code or spec changes")
     args = parser.parse_args(argv)
 
+    # connexion imports Starlette's test client, which warns about httpx on every start.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     settings = Settings.from_env()
     components = COMPONENTS if args.component == "all" else (args.component,)
     if args.port is not None and len(components) > 1:

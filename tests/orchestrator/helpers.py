@@ -14,9 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from octollm.clock import rfc3339
+from octollm.clock import Clock, rfc3339, system_clock
+from octollm.config import Settings
+from octollm.orchestrator.app import create_app
 from octollm.orchestrator.tasks.store_sqlite import SqliteTaskStore
-from tests.conftest import free_port
+from tests.conftest import SpecClient, free_port, spec_client
 
 TASKS = "/api/v1/tasks"
 GOAL = "Summarise the attached incident report in five bullet points"
@@ -52,6 +54,11 @@ def validation_error(response: Any, field: str, constraint: str) -> dict:
     assert error["details"]["field"] == field, error
     assert error["details"]["constraint"] == constraint, error
     return error
+
+
+def app_client(settings: Settings, clock: Clock = system_clock) -> SpecClient:
+    """A spec-checking client of a fresh orchestrator app; use it as a context manager."""
+    return spec_client(create_app(settings, clock=clock), "orchestrator")
 
 
 def closed_port_url() -> str:
