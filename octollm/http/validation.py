@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope
 from octollm.errors import ApiError
 
 PREVIEW_CHARS = 40
+FIELD_CHARS = 128
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 FORMAT_CHECKER = copy.deepcopy(Draft4Validator.FORMAT_CHECKER)
@@ -155,6 +156,8 @@ def _describe(error: ValidationError) -> tuple[str, str | None]:
 def to_api_error(error: ValidationError, prefix: str = "") -> ApiError:
     message, key = _describe(error)
     field = _join(prefix, [*error.absolute_path, *([key] if key else [])]) or "body"
+    if len(field) > FIELD_CHARS:  # a field path echoes the client's keys: keep it bounded
+        field = field[: FIELD_CHARS - 3] + "..."
     return ApiError(
         "VALIDATION_ERROR",
         f"{field}: {message}",

@@ -20,9 +20,22 @@ from octollm.orchestrator.tasks.store import IdempotencyRecord, ListQuery, TaskS
 SCREENED_FIELDS = ("goal", "context")
 
 
+def _canonical(value: Any) -> Any:
+    """JSON has one number type: 1 and 1.0 are the same value."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def fingerprint(body: dict[str, Any]) -> str:
     """Identifies a create request's content (after defaults), for idempotency."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(
+        _canonical(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -152,6 +152,8 @@ class SqliteTaskStore:
 
         def page(db: sqlite3.Connection) -> tuple[list[Task], int]:
             total = db.execute(f"SELECT COUNT(*) FROM tasks {clause}", params).fetchone()[0]
+            if offset >= total:  # also keeps a huge page number out of SQLite's 64-bit integers
+                return [], total
             rows = db.execute(sql, [*params, query.page_size, offset]).fetchall()
             return [Task.from_dict(json.loads(r[0])) for r in rows], total
 
