@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -25,6 +26,7 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
+from starlette.routing import compile_path
 
 from octollm.config import Settings
 from octollm.http import exception_handlers, validation
@@ -34,6 +36,7 @@ from octollm.http.operation_middleware import HeaderArgumentsMiddleware, Negotia
 from octollm.http.request_context import RequestContextMiddleware
 
 BASE_PATH = "/api/v1"
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 
 
 def handler_resolver(component: str, services: Mapping[str, object]) -> Resolver:
@@ -47,12 +50,31 @@ def handler_resolver(component: str, services: Mapping[str, object]) -> Resolver
     return Resolver(resolve)
 
 
+def _load(path: Path) -> dict[str, Any]:
+    with path.open() as fh:
+        return yaml.safe_load(fh)
+
+
 def request_id_rule(settings: Settings) -> Callable[[str], bool]:
     """The `X-Request-ID` rule, read from the `RequestId` parameter of common.yaml."""
-    with settings.spec("common").open() as fh:
-        schema = yaml.safe_load(fh)["components"]["parameters"]["RequestId"]["schema"]
+    schema = _load(settings.spec("common"))["components"]["parameters"]["RequestId"]["schema"]
     validator = validation.compiled(schema)
     return lambda value: bool(value) and validator.is_valid(value)
+
+
+def method_index(spec_path: Path) -> Callable[[str], list[str]]:
+    """A request path's methods as the spec lists them (HEAD wherever GET is), for `Allow`."""
+    routes = []
+    for template, item in _load(spec_path)["paths"].items():
+        methods = sorted(m.upper() for m in item if m in HTTP_METHODS)
+        if "GET" in methods:
+            methods = sorted([*methods, "HEAD"])
+        routes.append((compile_path(BASE_PATH + template)[0], methods))
+
+    def allowed(path: str) -> list[str]:
+        return next((methods for regex, methods in routes if regex.match(path)), [])
+
+    return allowed
 
 
 def build_app(
@@ -95,6 +117,6 @@ def build_app(
         base_path=BASE_PATH,
         resolver=handler_resolver(component, services),
     )
-    for exc_class, handler in exception_handlers.HANDLERS:
+    for exc_class, handler in exception_handlers.handlers(method_index(settings.spec(spec))):
         app.add_error_handler(exc_class, handler)
     return app

@@ -8,6 +8,8 @@ request id and disclosed to nobody.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from connexion.exceptions import ProblemException, UnsupportedMediaTypeProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -46,24 +48,32 @@ def problem(_request: ConnexionRequest, exc: ProblemException) -> ConnexionRespo
     return api_error(_request, error)
 
 
-def http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
-    if exc.status_code == 404:
-        error = ApiError(
-            "NOT_FOUND",
-            f"No route for {request.method} {request.url.path}",
-            {"field": "path", "constraint": "route"},
-        )
-    elif exc.status_code == 405:
-        allow = (exc.headers or {}).get("Allow", "")
-        error = ApiError(
-            "METHOD_NOT_ALLOWED",
-            f"{request.method} is not allowed on {request.url.path}; allowed: {allow}",
-            {"field": "method", "constraint": "allowed_methods", "allowed": allow.split(", ")},
-            headers={"Allow": allow},
-        )
-    else:
-        error = ApiError.for_status(exc.status_code, str(exc.detail))
-    return api_error(request, error)
+def http_exception_handler(
+    allowed_methods: Callable[[str], list[str]],
+) -> Callable[[ConnexionRequest, HTTPException], ConnexionResponse]:
+    """Starlette's 404 and 405; `allowed_methods(path)` lists a path's methods from the spec."""
+
+    def http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
+        if exc.status_code == 404:
+            error = ApiError(
+                "NOT_FOUND",
+                f"No route for {request.method} {request.url.path}",
+                {"field": "path", "constraint": "route"},
+            )
+        elif exc.status_code == 405:
+            allowed = allowed_methods(request.url.path)
+            allow = ", ".join(allowed)
+            error = ApiError(
+                "METHOD_NOT_ALLOWED",
+                f"{request.method} is not allowed on {request.url.path}; allowed: {allow}",
+                {"field": "method", "constraint": "allowed_methods", "allowed": allowed},
+                headers={"Allow": allow},
+            )
+        else:
+            error = ApiError.for_status(exc.status_code, str(exc.detail))
+        return api_error(request, error)
+
+    return http_exception
 
 
 def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -71,9 +81,11 @@ def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     return envelope.response(ApiError("INTERNAL_ERROR", INTERNAL_MESSAGE))
 
 
-HANDLERS: list[tuple[type[Exception], object]] = [
-    (ApiError, api_error),
-    (ProblemException, problem),
-    (HTTPException, http_exception),
-    (Exception, unexpected),
-]
+def handlers(allowed_methods: Callable[[str], list[str]]) -> list[tuple[type[Exception], Any]]:
+    """Every exception class the app maps, with its handler (most specific first)."""
+    return [
+        (ApiError, api_error),
+        (ProblemException, problem),
+        (HTTPException, http_exception_handler(allowed_methods)),
+        (Exception, unexpected),
+    ]

@@ -29,12 +29,16 @@ def _accepts(accept: str, produces: list[str]) -> bool:
 class _Negotiation:
     def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation) -> None:
         self.next_app = next_app
-        media_types = (p.split(";")[0].strip().lower() for p in operation.produces)
-        self.produces = sorted(set(media_types)) or ["application/json"]
+        # What the operation answers with on success; errors are always the JSON envelope.
+        successes = (r for status, r in operation.responses.items() if str(status)[0] == "2")
+        media_types = {
+            m.split(";")[0].strip().lower() for r in successes for m in r.get("content", {})
+        }
+        self.produces = sorted(media_types)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         accept = Headers(scope=scope).get("accept")
-        if accept and not _accepts(accept, self.produces):
+        if accept and self.produces and not _accepts(accept, self.produces):
             raise ApiError(
                 "NOT_ACCEPTABLE",
                 f"This resource produces {', '.join(self.produces)}; "

@@ -18,6 +18,7 @@ from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import VALIDATOR_MAP, AbstractRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError, best_match
+from starlette.datastructures import MutableHeaders
 from starlette.types import Receive, Scope
 
 from octollm.errors import ApiError
@@ -227,7 +228,13 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
             more = message.get("more_body", False)
         body = self._decode(b"".join(chunks))
         check(self._schema, body, fill_defaults=True)
-        return self._insert_body(receive, body=body, scope=scope)
+        receive, scope = self._insert_body(receive, body=body, scope=scope)
+        # connexion only hands a body it knows to be JSON to the handler: say so when the
+        # client left Content-Type out (the spec's media type was assumed for validation).
+        headers = MutableHeaders(scope=scope)
+        if "content-type" not in headers:
+            headers["content-type"] = "application/json"
+        return receive, scope
 
     def _decode(self, raw: bytes) -> Any:
         if not raw.strip():
