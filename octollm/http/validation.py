@@ -19,7 +19,7 @@ from connexion.validators import VALIDATOR_MAP, AbstractRequestBodyValidator, Pa
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError, best_match
 from starlette.datastructures import MutableHeaders
-from starlette.types import Receive, Scope
+from starlette.types import Message, Receive, Scope
 
 from octollm.errors import ApiError
 
@@ -228,13 +228,22 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
             more = message.get("more_body", False)
         body = self._decode(b"".join(chunks))
         check(self._schema, body, fill_defaults=True)
-        receive, scope = self._insert_body(receive, body=body, scope=scope)
-        # connexion only hands a body it knows to be JSON to the handler: say so when the
-        # client left Content-Type out (the spec's media type was assumed for validation).
+        return self._replay(_encode(body), receive, scope)
+
+    def _replay(self, payload: bytes, receive: Receive, scope: Scope) -> tuple[Receive, Scope]:
+        """Hand the validated body, defaults filled in, to the handler as a fresh JSON body."""
+        scope = {**scope, "headers": list(scope["headers"])}
         headers = MutableHeaders(scope=scope)
-        if "content-type" not in headers:
-            headers["content-type"] = "application/json"
-        return receive, scope
+        headers["content-length"] = str(len(payload))
+        # Declared, because connexion only passes a body it knows to be JSON to the handler
+        # (a client may leave Content-Type out: the spec's media type was assumed).
+        headers["content-type"] = "application/json"
+        messages = iter([{"type": "http.request", "body": payload, "more_body": False}])
+
+        async def replayed() -> Message:
+            return next(messages, None) or await receive()
+
+        return replayed, scope
 
     def _decode(self, raw: bytes) -> Any:
         if not raw.strip():
@@ -258,6 +267,19 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
             f"The request body is not valid JSON: {reason}",
             {"field": "body", "constraint": "json"},
         )
+
+
+def _encode(body: Any) -> bytes:
+    """UTF-8 JSON; JSON's `\\ud800` escapes can carry text that no UTF-8 can hold."""
+    try:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ApiError(
+            "VALIDATION_ERROR",
+            "The request body is not valid Unicode: it contains an unpaired surrogate "
+            f"({exc.object[exc.start : exc.end]!a})",
+            {"field": "body", "constraint": "unicode"},
+        ) from None
 
 
 def _reject_constant(name: str) -> Any:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from octollm.reflex.detection.matches import MATCHED_TEXT_MAX, InjectionMatch
 
 _FLAGS = re.IGNORECASE | re.MULTILINE
+# Patterns must stay linear: no two adjacent quantifiers that can match the same characters
+# (`\s*,?\s+` is quadratic on a run of spaces), and `^` anchors never swallow newlines.
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,12 @@ RULES: tuple[InjectionRule, ...] = (
         "high",
         0.85,
         re.compile(
-            r"^\s*(?:system|assistant)\s*:|<\|?\s*(?:system|im_start)\s*\|?>|\[\s*system\s*\]|"
+            r"^[ \t]*(?:system|assistant)[ \t]*:|"
+            r"<\|?\s*(?:system|im_start)\s*\|?>|\[\s*system\s*\]|"
             r"\byou\s+are\s+now\s+(?:an?\s+|the\s+)?(?:unrestricted|unfiltered|jailbroken|DAN|"
             r"developer\s+mode|evil|uncensored)\b|"
             r"\b(?:act|behave|respond)\s+as\s+(?:an?\s+)?(?:unrestricted|unfiltered|jailbroken|"
-            r"uncensored)\b|\bfrom\s+now\s+on\s*,?\s+you\s+(?:are|will\s+be)\b",
+            r"uncensored)\b|\bfrom\s+now\s+on(?:\s*,)?\s+you\s+(?:are|will\s+be)\b",
             _FLAGS,
         ),
     ),

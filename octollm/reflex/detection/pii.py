@@ -48,12 +48,25 @@ def _always(_text: str) -> bool:
     return True
 
 
+def _whole(m: re.Match[str]) -> Iterator[tuple[int, int]]:
+    yield m.span()
+
+
+def _digit_groups(m: re.Match[str]) -> Iterator[tuple[int, int]]:
+    """The match, then the match cut before each separator from the right: a card number
+    followed by a space and more digits (a CVV, an order number) is still a card number."""
+    yield m.span()
+    for sep in reversed([s.start() for s in re.finditer(r"[ -]", m.group())]):
+        yield m.start(), m.start() + sep
+
+
 @dataclass(frozen=True)
 class PiiRule:
     type: str
     pattern: re.Pattern[str]
     valid: Callable[[str], bool]
     confidence: float
+    candidates: Callable[[re.Match[str]], Iterator[tuple[int, int]]] = _whole
 
 
 RULES: tuple[PiiRule, ...] = (
@@ -64,7 +77,13 @@ RULES: tuple[PiiRule, ...] = (
         0.95,
     ),
     PiiRule("SSN", re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"), _ssn, 0.9),
-    PiiRule("CreditCard", re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])"), _card, 0.95),
+    PiiRule(
+        "CreditCard",
+        re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])"),
+        _card,
+        0.95,
+        _digit_groups,
+    ),
     PiiRule(
         "Phone",
         re.compile(
@@ -76,7 +95,7 @@ RULES: tuple[PiiRule, ...] = (
     ),
     PiiRule(
         "IPv4",
-        re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]|\.\d)"),
+        re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)"),
         _ipv4,
         0.85,
     ),
@@ -88,9 +107,10 @@ def find_pii(text: str) -> Iterator[PiiMatch]:
     claimed: list[tuple[int, int]] = []
     for rule in RULES:
         for m in rule.pattern.finditer(text):
-            start, end = m.span()
-            if any(start < c_end and c_start < end for c_start, c_end in claimed):
-                continue
-            if rule.valid(m.group()):
-                claimed.append((start, end))
-                yield PiiMatch(rule.type, start, end, rule.confidence, mask(m.group()))
+            for start, end in rule.candidates(m):
+                if any(start < c_end and c_start < end for c_start, c_end in claimed):
+                    continue
+                if rule.valid(text[start:end]):
+                    claimed.append((start, end))
+                    yield PiiMatch(rule.type, start, end, rule.confidence, mask(text[start:end]))
+                    break
