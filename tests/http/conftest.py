@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from octollm.config import Settings
+from octollm.log import RequestIdFilter
 from octollm.orchestrator.app import create_app as create_orchestrator
 from octollm.reflex.app import create_app as create_reflex
 from tests.conftest import SpecClient, spec_client
@@ -54,3 +56,13 @@ def make_client(
 
     with stack:
         yield make
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """caplog with the request-id filter the real log handler has."""
+    caplog.set_level(logging.INFO)
+    request_filter = RequestIdFilter()
+    caplog.handler.addFilter(request_filter)
+    yield caplog
+    caplog.handler.removeFilter(request_filter)

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from octollm.http.exception_handlers import INTERNAL_MESSAGE
 from octollm.http.metrics import MetricsMiddleware
-from octollm.log import RequestIdFilter
 from tests.http._support import Service, assert_envelope
 
 SECRET = "secret internal detail"
 RID = "internal-error-7"
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """caplog with the request-id filter the real log handler has."""
-    caplog.set_level(logging.INFO)
-    request_filter = RequestIdFilter()
-    caplog.handler.addFilter(request_filter)
-    yield caplog
-    caplog.handler.removeFilter(request_filter)
 
 
 def _patch(monkeypatch: pytest.MonkeyPatch, target: str, replacement: Any) -> None:

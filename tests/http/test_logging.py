@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from octollm.log import FORMAT, RequestIdFilter
+from octollm.log import FORMAT
 from tests.http._support import Service, is_uuid
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """caplog with the request-id filter the real log handler has."""
-    caplog.set_level(logging.INFO)
-    request_filter = RequestIdFilter()
-    caplog.handler.addFilter(request_filter)
-    yield caplog
-    caplog.handler.removeFilter(request_filter)
 
 
 def access_records(logs: pytest.LogCaptureFixture, rid: str) -> list[logging.LogRecord]:
