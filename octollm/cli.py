@@ -1,4 +1,9 @@
-"""`octollm serve`: run the Orchestrator, the Reflex Layer, or both in one process."""
+"""The `octollm` command: serve the services; lint the specs; regenerate `generated/`.
+
+- `octollm serve [orchestrator|reflex|all]`: run one service or both in one process.
+- `octollm lint`: the project's rules for the specs (see octollm/contract/lint.py).
+- `octollm generate [--check]`: rebuild `generated/` from `specs/`, or show how it is stale.
+"""
 
 from __future__ import annotations
 
@@ -76,6 +81,31 @@ def _reload(argv: Sequence[str]) -> int:
     return 0
 
 
+def _lint(settings: Settings) -> int:
+    from octollm.contract.lint import lint
+
+    problems = lint(settings.specs_dir)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s) in {settings.specs_dir}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _generate(settings: Settings, out: Path, check: bool) -> int:
+    from octollm.contract.generate import differences, generate
+
+    if not check:
+        generate(settings.specs_dir, out)
+        print(f"generated {out}")
+        return 0
+    report = differences(settings.specs_dir, out)
+    for entry in report:
+        print(entry)
+    if report:
+        print(f"{out} is stale: run `octollm generate`", file=sys.stderr)
+    return 1 if report else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="octollm", description=__doc__)
@@ -85,11 +115,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", help="address to bind (default OCTOLLM_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (one component only; default 8000/8001)")
     serve.add_argument("--reload", action="store_true", help="restart on code or spec changes")
+    commands.add_parser("lint", help="check the specs against the project's rules")
+    generate = commands.add_parser("generate", help="rebuild generated/ from specs/")
+    generate.add_argument("--check", action="store_true", help="only report what is stale")
+    generate.add_argument("--out", type=Path, default=ROOT / "generated", help="target folder")
     args = parser.parse_args(argv)
 
     # connexion imports Starlette's test client, which warns about httpx on every start.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     settings = Settings.from_env()
+    if args.command == "lint":
+        return _lint(settings)
+    if args.command == "generate":
+        return _generate(settings, args.out, args.check)
     components = COMPONENTS if args.component == "all" else (args.component,)
     if args.port is not None and len(components) > 1:
         parser.error("--port needs a single component: octollm serve orchestrator --port 9000")

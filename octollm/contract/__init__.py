@@ -1,0 +1,1 @@
+"""The contract as a product: bundled specs, generated clients, and the project's spec rules."""
