@@ -34,6 +34,9 @@ class Settings:
     request_timeout_seconds: float = 30.0
     cache_max_entries: int = 100_000
     cache_max_bytes: int = 256 * 1024 * 1024
+    redis_url: str = ""
+    redis_prefix: str = "octollm"
+    redis_timeout_seconds: float = 0.5
     validate_responses: bool = False
     log_level: str = "INFO"
 

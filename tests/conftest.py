@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import uvicorn
 from starlette.testclient import TestClient
 
@@ -83,12 +86,45 @@ def live_server(app: Any) -> Iterator[str]:
         thread.join(10)
 
 
+REDIS_URL = os.environ.get("OCTOLLM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_available(url: str = REDIS_URL) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def backend(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """Each storage backend in turn: settings overrides for it (Redis under a fresh key prefix)."""
+    if request.param == "embedded":
+        yield {}
+        return
+    if not redis_available():
+        pytest.skip(
+            f"no Redis at {REDIS_URL}: start one (`redis-server --daemonize yes`) or set "
+            "OCTOLLM_TEST_REDIS_URL; CI always runs these"
+        )
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield {"redis_url": REDIS_URL, "redis_prefix": prefix}
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
-    """Settings for one test: a fresh data dir and response validation on."""
+def make_settings(tmp_path: Path, backend: dict[str, Any]) -> Callable[..., Settings]:
+    """Settings for one test: a fresh data dir (or Redis prefix) and response validation on."""
 
     def make(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {"data_dir": tmp_path / "data", "validate_responses": True}
+        values: dict[str, Any] = {
+            "data_dir": tmp_path / "data",
+            "validate_responses": True,
+            **backend,
+        }
         values.update(overrides)
         return Settings.from_env({}, **values)
 

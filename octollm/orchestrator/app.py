@@ -15,8 +15,21 @@ from octollm.http.metrics import HttpMetrics
 from octollm.orchestrator.metrics import OrchestratorMetrics
 from octollm.orchestrator.reflex_client import ReflexClient
 from octollm.orchestrator.tasks.service import TaskService
+from octollm.orchestrator.tasks.store import TaskStore
+from octollm.orchestrator.tasks.store_redis import RedisTaskStore
 from octollm.orchestrator.tasks.store_sqlite import SqliteTaskStore
 from octollm.system import Probe, SystemService
+
+
+def task_store(settings: Settings) -> TaskStore:
+    """Redis when `OCTOLLM_REDIS_URL` is set, else SQLite under the data directory."""
+    if settings.redis_url:
+        return RedisTaskStore(
+            settings.redis_url,
+            prefix=settings.redis_prefix,
+            timeout_seconds=settings.redis_timeout_seconds,
+        )
+    return SqliteTaskStore(settings.data_dir, synchronous=settings.sqlite_synchronous)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> AsyncApp:
@@ -24,7 +37,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     registry = CollectorRegistry()
     http_metrics = HttpMetrics(registry)
     metrics = OrchestratorMetrics.register(registry)
-    store = SqliteTaskStore(settings.data_dir, synchronous=settings.sqlite_synchronous)
+    store = task_store(settings)
     reflex = ReflexClient(
         settings.reflex_url,
         timeout_seconds=settings.reflex_timeout_seconds,

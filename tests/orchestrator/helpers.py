@@ -16,8 +16,7 @@ from starlette.routing import Route
 
 from octollm.clock import Clock, rfc3339, system_clock
 from octollm.config import Settings
-from octollm.orchestrator.app import create_app
-from octollm.orchestrator.tasks.store_sqlite import SqliteTaskStore
+from octollm.orchestrator.app import create_app, task_store
 from tests.conftest import SpecClient, free_port, spec_client
 
 TASKS = "/api/v1/tasks"
@@ -80,15 +79,15 @@ FINAL_FIELDS: dict[str, dict[str, Any]] = {
 }
 
 
-def force_status(data_dir: Path, task_id: str, status: str) -> None:
-    """Moves a stored task to `status` through a second store on the same SQLite file.
+def force_status(settings: Settings, task_id: str, status: str) -> None:
+    """Moves a stored task to `status` through a second store on the app's storage.
 
     There is no HTTP way to make a task progress yet; the app must be running (so its store
     has created the database) while this is called.
     """
 
     async def move() -> None:
-        store = SqliteTaskStore(data_dir)
+        store = task_store(settings)
         await store.open()
         try:
             task = await store.get(task_id)

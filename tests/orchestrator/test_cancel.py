@@ -30,14 +30,14 @@ ALLOWED = {
 
 
 @pytest.fixture
-def data_dir(tmp_path):
-    return tmp_path / "cancel-data"
+def settings(make_settings, reflex_url, tmp_path):
+    return make_settings(reflex_url=reflex_url, data_dir=tmp_path / "cancel-data")
 
 
 @pytest.fixture
-def clocked(make_settings, reflex_url, clock, data_dir):
-    """An orchestrator on the fake clock, its tasks in `data_dir`."""
-    with app_client(make_settings(reflex_url=reflex_url, data_dir=data_dir), clock) as client:
+def clocked(settings, clock):
+    """An orchestrator on the fake clock."""
+    with app_client(settings, clock) as client:
         yield client
 
 
@@ -45,9 +45,9 @@ def cancel(client, task_id: str):
     return client.delete(f"{TASKS}/{task_id}")
 
 
-def move(data_dir, task_id: str, *path: str) -> None:
+def move(settings, task_id: str, *path: str) -> None:
     for status in path:
-        force_status(data_dir, task_id, status)
+        force_status(settings, task_id, status)
 
 
 def test_cancelling_a_pending_task(clocked, clock):
@@ -76,9 +76,9 @@ def test_cancelling_twice_returns_the_cancelled_task_unchanged(clocked, clock):
     assert again.json()["status"] == "cancelled"
 
 
-def test_cancelling_a_processing_task(clocked, clock, data_dir):
+def test_cancelling_a_processing_task(clocked, clock, settings):
     task = create_task(clocked)
-    move(data_dir, task["task_id"], "processing")
+    move(settings, task["task_id"], "processing")
     clock.advance(1)
 
     response = cancel(clocked, task["task_id"])
@@ -89,9 +89,9 @@ def test_cancelling_a_processing_task(clocked, clock, data_dir):
 
 
 @pytest.mark.parametrize("final", ["completed", "failed"])
-def test_a_finished_task_cannot_be_cancelled(clocked, data_dir, final):
+def test_a_finished_task_cannot_be_cancelled(clocked, settings, final):
     task = create_task(clocked)
-    move(data_dir, task["task_id"], "processing", final)
+    move(settings, task["task_id"], "processing", final)
     before = clocked.get(f"{TASKS}/{task['task_id']}").json()
     assert before["status"] == final
 

@@ -205,10 +205,10 @@ def test_sort_by_status_follows_the_lifecycle(clocked, clock, settings):
         by_status[status] = create_task(clocked)["task_id"]
         clock.advance(1)
     assert clocked.delete(f"{TASKS}/{by_status['cancelled']}").status_code == 200
-    force_status(settings.data_dir, by_status["processing"], "processing")
+    force_status(settings, by_status["processing"], "processing")
     for final in ("completed", "failed"):
-        force_status(settings.data_dir, by_status[final], "processing")
-        force_status(settings.data_dir, by_status[final], final)
+        force_status(settings, by_status[final], "processing")
+        force_status(settings, by_status[final], final)
     ranked = [by_status[s] for s in STATUS_ORDER]
 
     asc = list_tasks(clocked, sort_by="status", order="asc")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from octollm.errors import ApiError
@@ -60,6 +61,14 @@ class Task:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Task:
         return cls(**data)
+
+    def to_json(self) -> str:
+        """The stored form: compact JSON, the same bytes for the same task."""
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Task:
+        return cls.from_dict(json.loads(text))
 
     def moved_to(self, status: str, updated_at: str) -> Task:
         return dataclasses.replace(self, status=status, updated_at=updated_at)

@@ -8,7 +8,6 @@ before the API answers 202.
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -61,7 +60,7 @@ def _row(task: Task) -> tuple[Any, ...]:
         PRIORITIES.index(task.priority),
         task.created_at,
         task.updated_at,
-        json.dumps(task.to_dict(), separators=(",", ":")),
+        task.to_json(),
     )
 
 
@@ -130,7 +129,7 @@ class SqliteTaskStore:
     async def get(self, task_id: str) -> Task | None:
         def get(db: sqlite3.Connection) -> Task | None:
             row = db.execute("SELECT doc FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
-            return Task.from_dict(json.loads(row[0])) if row else None
+            return Task.from_json(row[0]) if row else None
 
         return await self._run(get)
 
@@ -155,7 +154,7 @@ class SqliteTaskStore:
             if offset >= total:  # also keeps a huge page number out of SQLite's 64-bit integers
                 return [], total
             rows = db.execute(sql, [*params, query.page_size, offset]).fetchall()
-            return [Task.from_dict(json.loads(r[0])) for r in rows], total
+            return [Task.from_json(r[0]) for r in rows], total
 
         return await self._run(page)
 
