@@ -94,11 +94,16 @@ def _lint(settings: Settings) -> int:
 def _generate(settings: Settings, out: Path, check: bool) -> int:
     from octollm.contract.generate import differences, generate
 
+    notes: list[str] = []  # generators whose tools cannot run here
     if not check:
-        generate(settings.specs_dir, out)
+        generate(settings.specs_dir, out, notes)
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
         print(f"generated {out}")
         return 0
-    report = differences(settings.specs_dir, out)
+    report = differences(settings.specs_dir, out, notes)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     for entry in report:
         print(entry)
     if report:

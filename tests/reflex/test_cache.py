@@ -246,7 +246,7 @@ def test_overwriting_with_a_shorter_ttl_expires_sooner(reflex, clock):
 # --- bounds: LRU eviction ----------------------------------------------------------------------
 
 
-def test_least_recently_used_entry_is_evicted(make_settings, clock):
+def test_least_recently_used_entry_is_evicted(make_settings, clock, embedded_only):
     with make_reflex(make_settings, clock, cache_max_entries=3) as client:
         for key in ("a", "b", "c"):
             put(client, key, key.upper())
@@ -262,7 +262,7 @@ def test_least_recently_used_entry_is_evicted(make_settings, clock):
         assert after["entries"] == 3
 
 
-def test_without_touching_the_oldest_entry_is_evicted(make_settings, clock):
+def test_without_touching_the_oldest_entry_is_evicted(make_settings, clock, embedded_only):
     with make_reflex(make_settings, clock, cache_max_entries=2) as client:
         put(client, "a", 1)
         put(client, "b", 2)
@@ -274,7 +274,7 @@ def test_without_touching_the_oldest_entry_is_evicted(make_settings, clock):
         assert stats(client)["evictions"] == 1
 
 
-def test_a_check_hit_counts_as_use(make_settings, clock):
+def test_a_check_hit_counts_as_use(make_settings, clock, embedded_only):
     with make_reflex(make_settings, clock, cache_max_entries=2) as client:
         put(client, expected_cache_key("first"), 1)
         put(client, "second", 2)
@@ -306,7 +306,7 @@ BYTE_BOUND = 600
 VALUE = "x" * 200
 
 
-def test_byte_bound_evicts_the_oldest(make_settings, clock):
+def test_byte_bound_evicts_the_oldest(make_settings, clock, embedded_only):
     with make_reflex(make_settings, clock, cache_max_bytes=BYTE_BOUND) as client:
         put(client, "k1", VALUE)
         put(client, "k2", VALUE)
@@ -321,7 +321,7 @@ def test_byte_bound_evicts_the_oldest(make_settings, clock):
         assert after["entries"] == 2
 
 
-def test_byte_bound_evicts_least_recently_used(make_settings, clock):
+def test_byte_bound_evicts_least_recently_used(make_settings, clock, embedded_only):
     with make_reflex(make_settings, clock, cache_max_bytes=BYTE_BOUND) as client:
         put(client, "k1", VALUE)
         put(client, "k2", VALUE)
@@ -334,7 +334,7 @@ def test_byte_bound_evicts_least_recently_used(make_settings, clock):
         assert get_status(client, "k3") == 200
 
 
-def test_entry_larger_than_the_byte_bound_is_too_large(make_settings, clock):
+def test_entry_larger_than_the_byte_bound_is_too_large(make_settings, clock, embedded_only):
     with make_reflex(make_settings, clock, cache_max_bytes=BYTE_BOUND) as client:
         put(client, "small", "s")
 

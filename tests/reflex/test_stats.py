@@ -18,13 +18,13 @@ from tests.reflex.helpers import (
 )
 
 
-def test_fresh_stats_are_zero(reflex):
+def test_fresh_stats_are_zero(reflex, backend):
     body = stats(reflex)
 
     uptime = body.pop("uptime_seconds")
     assert uptime >= 0
     assert body == {
-        "backend": "memory",
+        "backend": "redis" if backend else "memory",
         "entries": 0,
         "hits": 0,
         "misses": 0,
@@ -126,7 +126,7 @@ def test_expired_entries_are_not_counted_and_are_expirations(reflex, clock):
     assert body["expirations"] == 2
 
 
-def test_evictions_are_counted(make_settings, clock):
+def test_evictions_are_counted(make_settings, clock, embedded_only):
     with make_reflex(make_settings, clock, cache_max_entries=2) as client:
         for key in ("a", "b", "c", "d"):
             put(client, key, key)

@@ -19,6 +19,16 @@ from octollm.orchestrator.tasks.store import IdempotencyRecord, ListQuery
 
 T = TypeVar("T")
 
+SORT_COLUMNS = {
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "priority": "priority_rank",
+    "status": "status_rank",
+}
+FILTERS = ((), ("status",), ("priority",), ("status", "priority"))
+
+# One index per sort column and filter combination (as the Redis store keeps one sorted set
+# each), so every page is an index range; and counts kept by trigger, so totals cost no scan.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
     task_id       TEXT PRIMARY KEY,
@@ -30,26 +40,35 @@ CREATE TABLE IF NOT EXISTS tasks (
     updated_at    TEXT NOT NULL,
     doc           TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS tasks_created ON tasks (created_at, task_id);
-CREATE INDEX IF NOT EXISTS tasks_updated ON tasks (updated_at, task_id);
-CREATE INDEX IF NOT EXISTS tasks_priority ON tasks (priority_rank, task_id);
-CREATE INDEX IF NOT EXISTS tasks_status ON tasks (status_rank, task_id);
-CREATE INDEX IF NOT EXISTS tasks_status_created ON tasks (status, created_at, task_id);
-CREATE INDEX IF NOT EXISTS tasks_priority_created ON tasks (priority, created_at, task_id);
+CREATE TABLE IF NOT EXISTS task_counts (
+    status   TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (status, priority)
+);
+CREATE TRIGGER IF NOT EXISTS tasks_counted_in AFTER INSERT ON tasks BEGIN
+    INSERT INTO task_counts VALUES (NEW.status, NEW.priority, 1)
+        ON CONFLICT (status, priority) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS tasks_counted_moved AFTER UPDATE OF status, priority ON tasks BEGIN
+    UPDATE task_counts SET n = n - 1 WHERE status = OLD.status AND priority = OLD.priority;
+    INSERT INTO task_counts VALUES (NEW.status, NEW.priority, 1)
+        ON CONFLICT (status, priority) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS tasks_counted_out AFTER DELETE ON tasks BEGIN
+    UPDATE task_counts SET n = n - 1 WHERE status = OLD.status AND priority = OLD.priority;
+END;
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     key         TEXT PRIMARY KEY,
     fingerprint TEXT NOT NULL,
     task_id     TEXT NOT NULL
 );
-"""
-
-SORT_COLUMNS = {
-    "created_at": "created_at",
-    "updated_at": "updated_at",
-    "priority": "priority_rank",
-    "status": "status_rank",
-}
-
+""" + "".join(
+    f"CREATE INDEX IF NOT EXISTS tasks_by_{'_'.join((*f, sort))} "
+    f"ON tasks ({', '.join((*f, column, 'task_id'))});\n"
+    for sort, column in SORT_COLUMNS.items()
+    for f in FILTERS
+)
 
 def _row(task: Task) -> tuple[Any, ...]:
     return (
@@ -89,6 +108,11 @@ class SqliteTaskStore:
             db.execute(f"PRAGMA synchronous={self.synchronous}")
             db.execute("PRAGMA busy_timeout=5000")
             db.executescript(SCHEMA)
+            if db.execute("SELECT NOT EXISTS (SELECT 1 FROM task_counts)").fetchone()[0]:
+                db.execute(  # a database from before the counts: count once
+                    "INSERT INTO task_counts "
+                    "SELECT status, priority, COUNT(*) FROM tasks GROUP BY status, priority"
+                )
             return db
 
         self._db = await asyncio.get_running_loop().run_in_executor(self._executor, connect)
@@ -150,7 +174,8 @@ class SqliteTaskStore:
         offset = (query.page - 1) * query.page_size
 
         def page(db: sqlite3.Connection) -> tuple[list[Task], int]:
-            total = db.execute(f"SELECT COUNT(*) FROM tasks {clause}", params).fetchone()[0]
+            count = f"SELECT COALESCE(SUM(n), 0) FROM task_counts {clause}"
+            total = db.execute(count, params).fetchone()[0]
             if offset >= total:  # also keeps a huge page number out of SQLite's 64-bit integers
                 return [], total
             rows = db.execute(sql, [*params, query.page_size, offset]).fetchall()
@@ -173,7 +198,7 @@ class SqliteTaskStore:
 
     async def count_by_status(self) -> dict[str, int]:
         def count(db: sqlite3.Connection) -> dict[str, int]:
-            rows = db.execute("SELECT status, COUNT(*) FROM tasks GROUP BY status").fetchall()
+            rows = db.execute("SELECT status, SUM(n) FROM task_counts GROUP BY status").fetchall()
             return {status: 0 for status in STATUSES} | dict(rows)
 
         return await self._run(count)

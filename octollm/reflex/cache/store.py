@@ -30,6 +30,8 @@ class StoreStats:
 class CacheStore(Protocol):
     backend: str
 
+    async def open(self) -> None: ...
+
     async def get(self, key: str) -> Entry | None:
         """The live entry, counting a hit or a miss."""
 

@@ -97,6 +97,9 @@ class MemoryCacheStore:
     async def ping(self) -> str:
         return f"memory: {len(self._entries)} entries, {self._bytes} of {self.max_bytes} bytes"
 
+    async def open(self) -> None:
+        pass
+
     async def close(self) -> None:
         self._entries.clear()
         self._expiry.clear()

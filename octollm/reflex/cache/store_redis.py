@@ -18,8 +18,8 @@ import json
 import math
 
 from octollm.clock import Clock
-from octollm.reflex.cache.store import Entry, StoreStats
 from octollm.redis_support import Client, connect, dependency, ping
+from octollm.reflex.cache.store import Entry, StoreStats
 
 GET = """
 local raw = redis.call('GET', KEYS[1])
