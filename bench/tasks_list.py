@@ -25,6 +25,7 @@ from octollm.orchestrator.tasks.model import PRIORITIES, STATUSES, Task
 from octollm.orchestrator.tasks.service import TaskService
 from octollm.orchestrator.tasks.store_redis import RedisTaskStore
 from octollm.orchestrator.tasks.store_sqlite import SCHEMA, SqliteTaskStore, _row
+from octollm.redis_support import RedisConnection
 
 QUERIES = [
     {"sort_by": "created_at", "order": "desc"},
@@ -130,7 +131,8 @@ async def bench_redis(n: int) -> list[tuple[str, float, float]]:
         )
         try:
             time.sleep(0.5)
-            store = RedisTaskStore(f"redis://127.0.0.1:{port}/0", prefix="bench", timeout_seconds=30)
+            connection = RedisConnection(f"redis://127.0.0.1:{port}/0", timeout_seconds=30)
+            store = RedisTaskStore(connection, prefix="bench")
             await store.open()
             started = time.perf_counter()
             await load_redis(store, n)

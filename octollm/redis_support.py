@@ -43,6 +43,26 @@ async def dependency(what: str) -> AsyncIterator[None]:
         raise unavailable(what, f"Redis is unavailable ({type(exc).__name__})") from None
 
 
-async def ping(client: Client) -> str:
-    await client.ping()
-    return "redis"
+class RedisConnection:
+    """The process's one Redis client (and its pool), opened and closed with the app."""
+
+    def __init__(self, url: str, *, timeout_seconds: float) -> None:
+        self.url = url
+        self.timeout_seconds = timeout_seconds
+        self._client: Client | None = None
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            self._client = connect(self.url, timeout_seconds=self.timeout_seconds)
+        return self._client
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def ping(self, what: str) -> str:
+        async with dependency(what):
+            await self.client.ping()
+        return "redis"

@@ -18,17 +18,17 @@ from octollm.orchestrator.tasks.service import TaskService
 from octollm.orchestrator.tasks.store import TaskStore
 from octollm.orchestrator.tasks.store_redis import RedisTaskStore
 from octollm.orchestrator.tasks.store_sqlite import SqliteTaskStore
+from octollm.redis_support import RedisConnection
 from octollm.system import Probe, SystemService
 
 
 def task_store(settings: Settings) -> TaskStore:
     """Redis when `OCTOLLM_REDIS_URL` is set, else SQLite under the data directory."""
     if settings.redis_url:
-        return RedisTaskStore(
-            settings.redis_url,
-            prefix=settings.redis_prefix,
-            timeout_seconds=settings.redis_timeout_seconds,
+        connection = RedisConnection(
+            settings.redis_url, timeout_seconds=settings.redis_timeout_seconds
         )
+        return RedisTaskStore(connection, prefix=settings.redis_prefix)
     return SqliteTaskStore(settings.data_dir, synchronous=settings.sqlite_synchronous)
 
 

@@ -12,44 +12,52 @@ from octollm.clock import Clock, system_clock
 from octollm.config import Settings
 from octollm.http.app import build_app
 from octollm.http.metrics import HttpMetrics
+from octollm.redis_support import RedisConnection
 from octollm.reflex.cache.service import CacheService
 from octollm.reflex.cache.store import CacheStore
 from octollm.reflex.cache.store_memory import MemoryCacheStore
 from octollm.reflex.cache.store_redis import RedisCacheStore
 from octollm.reflex.checks import CheckService
+from octollm.reflex.counters import (
+    CheckCounters,
+    MemoryCheckCounters,
+    RedisCheckCounters,
+)
 from octollm.reflex.detection import DetectionEngine
 from octollm.reflex.metrics import CacheCollector, checks_counter
 from octollm.reflex.stats import StatsService
 from octollm.system import Probe, SystemService
 
 
-def cache_store(settings: Settings, clock: Clock) -> CacheStore:
-    """Redis when `OCTOLLM_REDIS_URL` is set, else an in-process LRU."""
+def stores(settings: Settings, clock: Clock) -> tuple[CacheStore, CheckCounters]:
+    """Redis (one connection for both) when `OCTOLLM_REDIS_URL` is set, else in process."""
     if settings.redis_url:
-        return RedisCacheStore(
-            settings.redis_url,
-            prefix=settings.redis_prefix,
-            timeout_seconds=settings.redis_timeout_seconds,
-            clock=clock,
+        connection = RedisConnection(
+            settings.redis_url, timeout_seconds=settings.redis_timeout_seconds
         )
-    return MemoryCacheStore(
+        return (
+            RedisCacheStore(connection, prefix=settings.redis_prefix, clock=clock),
+            RedisCheckCounters(connection, prefix=settings.redis_prefix),
+        )
+    store = MemoryCacheStore(
         max_entries=settings.cache_max_entries, max_bytes=settings.cache_max_bytes, clock=clock
     )
+    return store, MemoryCheckCounters()
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> AsyncApp:
     settings = settings or Settings.from_env()
     registry = CollectorRegistry()
     metrics = HttpMetrics(registry)
-    store = cache_store(settings, clock)
+    store, counters = stores(settings, clock)
     cache = CacheService(store, clock)
-    checks = CheckService(DetectionEngine(), cache, checks_counter(registry))
+    checks = CheckService(DetectionEngine(), cache, counters, checks_counter(registry))
     collector = CacheCollector(store)
     registry.register(collector)
     services = {
         "checks": checks,
         "cache": cache,
-        "stats": StatsService(store, checks.counters),
+        "stats": StatsService(store, counters),
         "system": SystemService(
             "reflex",
             metrics=metrics,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import time
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import Counter
 
 from octollm.http import request_id
 from octollm.reflex.cache.service import CacheService
+from octollm.reflex.counters import CheckCounters
 from octollm.reflex.detection import DetectionEngine
 
 BLOCKING_SEVERITIES = frozenset({"high", "critical"})
@@ -23,21 +23,18 @@ def cache_key(text: str) -> str:
     return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-@dataclass
-class CheckCounters:
-    total: int = 0
-    blocked: int = 0
-    pii_detected: int = 0
-    injection_detected: int = 0
-    cache_hits: int = 0
-
-
 class CheckService:
-    def __init__(self, engine: DetectionEngine, cache: CacheService, decisions: Counter) -> None:
+    def __init__(
+        self,
+        engine: DetectionEngine,
+        cache: CacheService,
+        counters: CheckCounters,
+        decisions: Counter,
+    ) -> None:
         self.engine = engine
         self.cache = cache
+        self.counters = counters
         self.decisions = decisions
-        self.counters = CheckCounters()
 
     async def run(
         self, text: str, check_pii: bool, check_injection: bool, use_cache: bool
@@ -47,7 +44,14 @@ class CheckService:
         entry = await self.cache.lookup(key) if use_cache else None
         scan = self.engine.scan(text, pii=check_pii, injection=check_injection)
         blocked = any(m.severity in BLOCKING_SEVERITIES for m in scan.injections)
-        self._count(blocked, bool(scan.pii), bool(scan.injections), entry is not None)
+        self.decisions.labels("block" if blocked else "allow").inc()
+        await self.counters.add(
+            total=1,
+            blocked=int(blocked),
+            pii_detected=int(bool(scan.pii)),
+            injection_detected=int(bool(scan.injections)),
+            cache_hits=int(entry is not None),
+        )
         return {
             "request_id": request_id.current(),
             "decision": "block" if blocked else "allow",
@@ -60,12 +64,3 @@ class CheckService:
             "injection_matches": [m.to_dict() for m in scan.injections],
             "processing_time_ms": round((time.perf_counter() - started) * 1000, 3),
         }
-
-    def _count(self, blocked: bool, pii: bool, injection: bool, hit: bool) -> None:
-        self.decisions.labels("block" if blocked else "allow").inc()
-        c = self.counters
-        c.total += 1
-        c.blocked += blocked
-        c.pii_detected += pii
-        c.injection_detected += injection
-        c.cache_hits += hit

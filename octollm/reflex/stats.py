@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from octollm.reflex.cache.store import CacheStore
-from octollm.reflex.checks import CheckCounters
+from octollm.reflex.counters import CheckCounters
 
 
 class StatsService:
@@ -22,6 +22,6 @@ class StatsService:
         return {
             **dataclasses.asdict(s),
             "hit_rate": round(s.hits / lookups, 6) if lookups else 0.0,
-            "checks": dataclasses.asdict(self.checks),
+            "checks": await self.checks.read(),
             "uptime_seconds": round(time.monotonic() - self.started, 3),
         }

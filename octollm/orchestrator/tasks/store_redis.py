@@ -14,7 +14,7 @@ import json
 
 from octollm.orchestrator.tasks.model import PRIORITIES, STATUSES, Task
 from octollm.orchestrator.tasks.store import IdempotencyRecord, ListQuery
-from octollm.redis_support import Client, connect, dependency, ping
+from octollm.redis_support import Client, RedisConnection, dependency
 
 SORTS = ("created_at", "updated_at", "priority", "status")
 
@@ -50,17 +50,13 @@ def _sort_value(task: Task, sort: str) -> str:
 class RedisTaskStore:
     backend = "redis"
 
-    def __init__(self, url: str, *, prefix: str, timeout_seconds: float) -> None:
-        self.url = url
-        self.timeout_seconds = timeout_seconds
+    def __init__(self, connection: RedisConnection, *, prefix: str) -> None:
+        self.connection = connection
         self.base = f"{prefix}:{{tasks}}"
-        self._client: Client | None = None
 
     @property
     def client(self) -> Client:
-        if self._client is None:
-            raise RuntimeError("the task store is not open")
-        return self._client
+        return self.connection.client
 
     def _task_key(self, task_id: str) -> str:
         return f"{self.base}:task:{task_id}"
@@ -79,14 +75,11 @@ class RedisTaskStore:
         ]
 
     async def open(self) -> None:
-        self._client = connect(self.url, timeout_seconds=self.timeout_seconds)
-        self._insert = self._client.register_script(INSERT)
-        self._replace = self._client.register_script(REPLACE)
+        self._insert = self.client.register_script(INSERT)
+        self._replace = self.client.register_script(REPLACE)
 
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await self.connection.close()
 
     async def insert(self, task: Task, claim: IdempotencyRecord | None) -> IdempotencyRecord | None:
         memberships = self._memberships(task)
@@ -160,6 +153,5 @@ class RedisTaskStore:
         return dict(zip(STATUSES, counts, strict=True))
 
     async def ping(self) -> str:
-        async with dependency("storage"):
-            await ping(self.client)
+        await self.connection.ping("storage")
         return f"redis: {self.base}"

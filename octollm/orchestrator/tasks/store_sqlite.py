@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     for f in FILTERS
 )
 
+
 def _row(task: Task) -> tuple[Any, ...]:
     return (
         task.task_id,

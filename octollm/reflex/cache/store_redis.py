@@ -18,7 +18,7 @@ import json
 import math
 
 from octollm.clock import Clock
-from octollm.redis_support import Client, connect, dependency, ping
+from octollm.redis_support import RedisConnection, dependency
 from octollm.reflex.cache.store import Entry, StoreStats
 
 GET = """
@@ -66,27 +66,23 @@ COUNTERS = ("hits", "misses", "sets", "deletes", "expirations")
 class RedisCacheStore:
     backend = "redis"
 
-    def __init__(self, url: str, *, prefix: str, timeout_seconds: float, clock: Clock) -> None:
-        self.url = url
-        self.timeout_seconds = timeout_seconds
+    def __init__(self, connection: RedisConnection, *, prefix: str, clock: Clock) -> None:
+        self.connection = connection
         self.clock = clock
         base = f"{prefix}:{{cache}}"
         self.entry_prefix = f"{base}:e:"
         self.expiry_key = f"{base}:expiry"
         self.stats_key = f"{base}:stats"
-        self._client: Client | None = None
 
     async def open(self) -> None:
-        self._client = client = connect(self.url, timeout_seconds=self.timeout_seconds)
+        client = self.connection.client
         self._get = client.register_script(GET)
         self._put = client.register_script(PUT)
         self._delete = client.register_script(DELETE)
         self._sweep = client.register_script(SWEEP)
 
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await self.connection.close()
 
     def _keys(self, key: str) -> list[str]:
         return [self.entry_prefix + key, self.expiry_key, self.stats_key]
@@ -122,7 +118,7 @@ class RedisCacheStore:
             entries, flat = await self._sweep(
                 keys=[self.expiry_key, self.stats_key], args=[self.clock(), self.entry_prefix]
             )
-            info = await self._client.info("stats") if self._client else {}
+            info = await self.connection.client.info("stats")
         counters = dict(zip(flat[::2], (int(v) for v in flat[1::2]), strict=True))
         return StoreStats(
             backend=self.backend,
@@ -132,6 +128,5 @@ class RedisCacheStore:
         )
 
     async def ping(self) -> str:
-        async with dependency("cache"):
-            await ping(self._client)  # type: ignore[arg-type]
+        await self.connection.ping("cache")
         return f"redis: {self.entry_prefix.rstrip(':')}"
