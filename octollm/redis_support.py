@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import redis.asyncio as redis
 from redis.asyncio.cluster import RedisCluster
@@ -62,7 +63,24 @@ class RedisConnection:
             await self._client.aclose()
             self._client = None
 
-    async def ping(self, what: str) -> str:
+    async def _on_node_of(self, key: str | None) -> dict[str, Any]:
+        """Options that send a server command (PING, INFO) to the server holding `key`.
+
+        A cluster client sends those to its default node, which may hold none of a store's
+        keys: that node would answer while the one holding them is down.
+        """
+        client = self.client
+        if key is None or not isinstance(client, RedisCluster):
+            return {}
+        await client.initialize()
+        return {"target_nodes": client.get_node_from_key(key)}
+
+    async def info(self, section: str, *, key: str) -> dict[str, Any]:
+        """`INFO <section>` of the server holding `key`."""
+        return await self.client.info(section, **await self._on_node_of(key))
+
+    async def ping(self, what: str, *, key: str | None = None) -> str:
+        """PINGs the server holding `key` (any server without one); 503 naming `what` if down."""
         async with dependency(what):
-            await self.client.ping()
+            await self.client.ping(**await self._on_node_of(key))
         return "redis"

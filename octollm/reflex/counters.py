@@ -30,7 +30,8 @@ class MemoryCheckCounters:
 class RedisCheckCounters:
     def __init__(self, connection: RedisConnection, *, prefix: str) -> None:
         self.connection = connection
-        self.key = f"{prefix}:{{stats}}:checks"
+        # Beside the cache's own keys ({cache} slot), which the health check probes.
+        self.key = f"{prefix}:{{cache}}:checks"
 
     async def add(self, **increments: int) -> None:
         async with dependency("cache"):

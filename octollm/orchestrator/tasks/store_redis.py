@@ -153,5 +153,5 @@ class RedisTaskStore:
         return dict(zip(STATUSES, counts, strict=True))
 
     async def ping(self) -> str:
-        await self.connection.ping("storage")
+        await self.connection.ping("storage", key=self.base)
         return f"redis: {self.base}"

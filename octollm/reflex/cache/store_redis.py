@@ -118,7 +118,7 @@ class RedisCacheStore:
             entries, flat = await self._sweep(
                 keys=[self.expiry_key, self.stats_key], args=[self.clock(), self.entry_prefix]
             )
-            info = await self.connection.client.info("stats")
+            info = await self.connection.info("stats", key=self.stats_key)
         counters = dict(zip(flat[::2], (int(v) for v in flat[1::2]), strict=True))
         return StoreStats(
             backend=self.backend,
@@ -128,5 +128,5 @@ class RedisCacheStore:
         )
 
     async def ping(self) -> str:
-        await self.connection.ping("cache")
+        await self.connection.ping("cache", key=self.stats_key)
         return f"redis: {self.entry_prefix.rstrip(':')}"
