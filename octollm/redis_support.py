@@ -12,6 +12,8 @@ from typing import Any
 
 import redis.asyncio as redis
 from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisClusterException, RedisError
 
 from octollm.errors import unavailable
@@ -31,7 +33,13 @@ def connect(url: str, *, timeout_seconds: float) -> Client:
         "decode_responses": True,
     }
     if url.startswith("redis+cluster://"):
-        return RedisCluster.from_url("redis://" + url.removeprefix("redis+cluster://"), **options)
+        return RedisCluster.from_url(
+            "redis://" + url.removeprefix("redis+cluster://"),
+            # One quick retry: a node that is down must give a 503 within about a second.
+            retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
+            cluster_error_retry_attempts=1,
+            **options,
+        )
     return redis.Redis.from_url(url, health_check_interval=10, **options)
 
 

@@ -234,12 +234,12 @@ export interface components {
             task_id: string;
             status: components["schemas"]["TaskStatus"];
             goal: string;
-            constraints: Record<string, never>;
+            constraints: Record<string, unknown>;
             context: string;
             acceptance_criteria: string[];
             budget: components["schemas"]["TaskBudget"];
             priority: components["schemas"]["Priority"];
-            metadata: Record<string, never>;
+            metadata: Record<string, unknown>;
             result: components["schemas"]["TaskResult"];
             error: components["schemas"]["TaskError"];
             /** Format: date-time */
@@ -266,7 +266,7 @@ export interface components {
              * @description Free-form constraints for the executor.
              * @default {}
              */
-            constraints: Record<string, never>;
+            constraints: Record<string, unknown>;
             /**
              * @description Background information for the task.
              * @default
@@ -281,7 +281,7 @@ export interface components {
              * @description Caller's own data, stored and returned unchanged.
              * @default {}
              */
-            metadata: Record<string, never>;
+            metadata: Record<string, unknown>;
         };
         /**
          * TaskError
@@ -301,7 +301,7 @@ export interface components {
          * TaskResult
          * @description What the task produced; null until it has completed.
          */
-        TaskResult: Record<string, never> | null;
+        TaskResult: Record<string, unknown> | null;
         /** @enum {string} */
         TaskStatus: "pending" | "processing" | "completed" | "failed" | "cancelled";
     };

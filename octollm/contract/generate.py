@@ -153,54 +153,56 @@ _typescript_unavailable: list[str] = []  # why, once known, so a process tries `
 
 
 def _openapi_typescript() -> tuple[str, Path, str]:
-    """node, the pinned openapi-typescript CLI and its version; installed with `npm ci`."""
+    """node, the pinned openapi-typescript CLI and its version.
+
+    `node_modules` is (re)installed with `npm ci` unless it holds a stamp of the current lock
+    file, written after the last `npm ci` succeeded: a partial or outdated tree is replaced."""
     if _typescript_unavailable:
         raise Unavailable("typescript", _typescript_unavailable[0])
     lock = TYPESCRIPT_TOOLS / "package-lock.json"
     node, npm = shutil.which("node"), shutil.which("npm")
-    reason = None
     if not lock.is_file():
         reason = f"{lock} not found"
     elif node is None or npm is None:
         reason = "node and npm are not installed"
     else:
-        pinned = json.loads(lock.read_text())["packages"]["node_modules/openapi-typescript"]
-        installed = TYPESCRIPT_TOOLS / "node_modules" / "openapi-typescript" / "package.json"
-        cli = installed.parent / "bin" / "cli.js"
-
-        def current() -> bool:
-            return installed.is_file() and (
-                json.loads(installed.read_text())["version"] == pinned["version"]
+        stamp = TYPESCRIPT_TOOLS / "node_modules" / ".octollm-lock-sha256"
+        digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+        version = json.loads(lock.read_text())["packages"]["node_modules/openapi-typescript"][
+            "version"
+        ]
+        cli = TYPESCRIPT_TOOLS / "node_modules" / "openapi-typescript" / "bin" / "cli.js"
+        if stamp.is_file() and stamp.read_text() == digest:
+            return node, cli, version
+        try:
+            subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=TYPESCRIPT_TOOLS,
+                check=True,
+                capture_output=True,
+                timeout=300,
             )
-
-        if not current():
-            try:
-                subprocess.run(
-                    [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                    cwd=TYPESCRIPT_TOOLS,
-                    check=True,
-                    capture_output=True,
-                    timeout=300,
-                )
-            except (OSError, subprocess.SubprocessError) as exc:
-                detail = getattr(exc, "stderr", b"") or b""
-                reason = f"`npm ci` in {TYPESCRIPT_TOOLS} failed: {exc} {detail.decode()[-300:]}"
-        if reason is None and current():
-            return node, cli, pinned["version"]
-        reason = reason or f"openapi-typescript {pinned['version']} did not install"
+        except (OSError, subprocess.SubprocessError) as exc:
+            detail = (getattr(exc, "stderr", b"") or b"").decode(errors="replace")[-300:]
+            reason = f"`npm ci` in {TYPESCRIPT_TOOLS} failed: {exc} {detail}".strip()
+        else:
+            stamp.write_text(digest)
+            return node, cli, version
     _typescript_unavailable.append(reason)
     raise Unavailable("typescript", reason)
 
 
 def typescript_types(_specs_dir: Path, out: Path) -> None:
-    """`typescript/<service>.d.ts`: openapi-typescript, default options."""
+    """`typescript/<service>.d.ts`: openapi-typescript; a free-form object (`type: object`, no
+    properties) is `Record<string, unknown>`, not the default `Record<string, never>`."""
     node, cli, version = _openapi_typescript()
+    options = ["--empty-objects-unknown"]
 
     def build(folder: Path) -> None:
         runs = {
             service: subprocess.Popen(
-                [node, str(cli), out / f"{service}.yaml", "-o", folder / f"{service}.d.ts"],
-                cwd=TYPESCRIPT_TOOLS,  # no redocly.yaml there: default options
+                [node, cli, out / f"{service}.yaml", "-o", folder / f"{service}.d.ts", *options],
+                cwd=TYPESCRIPT_TOOLS,  # no redocly.yaml there: no other options
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
             )
@@ -211,7 +213,7 @@ def typescript_types(_specs_dir: Path, out: Path) -> None:
             if run.returncode:
                 raise GenerateError(f"openapi-typescript on {service}.yaml:\n{output.decode()}")
 
-    _memoised(out, "typescript", f"openapi-typescript {version}", build)
+    _memoised(out, "typescript", f"openapi-typescript {version} {options}", build)
 
 
 GENERATORS: list[Generator] = [readme, bundles, python_clients, typescript_types]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from connexion.spec import Specification
 from openapi_spec_validator import validate
 
 from octollm import cli
+from octollm.contract import generate as generate_module
 from octollm.contract.bundle import bundle
 from octollm.contract.generate import SERVICES, differences, generate
 from tests.conftest import SPECS
@@ -78,3 +80,31 @@ def test_a_spec_change_makes_generated_stale(
     captured = capsys.readouterr()
     assert "maximum: 99" in captured.out
     assert "is stale: run `octollm generate`" in captured.err
+
+
+def test_a_generator_that_cannot_run_here_is_skipped_not_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def needs_a_missing_tool(_specs: Path, _out: Path) -> None:
+        raise generate_module.Unavailable("sdk", "the tool is not installed")
+
+    out = tmp_path / "generated"
+    monkeypatch.setattr(generate_module, "GENERATORS", [generate_module.bundles])
+    generate(SPECS, out)
+    (out / "sdk").mkdir()
+    (out / "sdk" / "client.py").write_text("made where the tool was installed")
+    monkeypatch.setattr(
+        generate_module, "GENERATORS", [generate_module.bundles, needs_a_missing_tool]
+    )
+    notes: list[str] = []
+    generate(SPECS, out, notes)
+    assert (out / "sdk" / "client.py").read_text() == "made where the tool was installed"
+    assert differences(SPECS, out, notes) == []
+    assert notes == ["sdk/ left as it is, not checked: the tool is not installed"] * 2
+
+
+def test_generated_models_have_names_not_positions() -> None:
+    """A nullable or inline schema without a name becomes `...Type0`/`...Item0`: name it."""
+    models = sorted(p.stem for p in (GENERATED / "python").glob("*/models/*.py"))
+    assert "task" in models and "error_envelope" in models
+    assert [m for m in models if re.search(r"_(type|item)_?\d+$", m)] == []

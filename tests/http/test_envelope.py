@@ -189,7 +189,12 @@ def test_wrong_method_is_method_not_allowed_with_allow_header(
     ],
 )  # fmt: skip
 def test_allow_header_lists_every_method_of_the_path(
-    request: pytest.FixtureRequest, spec: str, method: str, path: str, expected: set[str]
+    request: pytest.FixtureRequest,
+    backend: dict[str, Any],  # asked for here, so the client fixtures below can use it
+    spec: str,
+    method: str,
+    path: str,
+    expected: set[str],
 ) -> None:
     client = request.getfixturevalue(spec)
     response = client.request(method, path)
