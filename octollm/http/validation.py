@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
 import jsonschema
+import regress
 from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import VALIDATOR_MAP, AbstractRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator
@@ -25,14 +27,33 @@ from octollm.errors import ApiError
 
 PREVIEW_CHARS = 40
 FIELD_CHARS = 128
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 FORMAT_CHECKER = copy.deepcopy(Draft4Validator.FORMAT_CHECKER)
 
 
 @FORMAT_CHECKER.checks("uuid")
 def _is_uuid(value: object) -> bool:
-    return not isinstance(value, str) or bool(_UUID.match(value))
+    return not isinstance(value, str) or bool(_UUID.fullmatch(value))  # not before a final \n
+
+
+@functools.cache
+def _ecma_regex(pattern: str) -> regress.Regex:
+    return regress.Regex(pattern)
+
+
+def _ecma_pattern(validator, pattern, instance, schema):  # type: ignore[no-untyped-def]
+    """`pattern` as JSON Schema defines it: an ECMA-262 regular expression, not a Python one.
+
+    Python's `re` reads some patterns differently: its `$` also matches before a final newline
+    (a key `abc\\n` would pass `^[A-Za-z0-9._:-]+$`), and its `\\s` takes in \\x1c-\\x1f and
+    \\x85 but not U+FEFF.
+    """
+    if validator.is_type(instance, "string") and _ecma_regex(pattern).find(instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_SpecValidator = jsonschema.validators.extend(Draft4RequestValidator, {"pattern": _ecma_pattern})
 
 
 def _with_defaults(validator_class: type) -> type:
@@ -49,7 +70,7 @@ def _with_defaults(validator_class: type) -> type:
     return jsonschema.validators.extend(validator_class, {"properties": properties})
 
 
-_DefaultsValidator = _with_defaults(Draft4RequestValidator)
+_DefaultsValidator = _with_defaults(_SpecValidator)
 _compiled: dict[int, tuple[dict, Any]] = {}
 
 
@@ -58,7 +79,7 @@ def compiled(schema: dict, *, fill_defaults: bool = False) -> Any:
     key = id(schema) * 2 + fill_defaults
     hit = _compiled.get(key)
     if hit is None or hit[0] is not schema:
-        cls = _DefaultsValidator if fill_defaults else Draft4RequestValidator
+        cls = _DefaultsValidator if fill_defaults else _SpecValidator
         hit = (schema, cls(schema, format_checker=FORMAT_CHECKER))
         _compiled[key] = hit
     return hit[1]

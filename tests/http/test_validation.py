@@ -83,6 +83,32 @@ def test_task_id_path_parameter_is_validated_on_delete_too(orchestrator: Any) ->
     assert_envelope(response, 400, "VALIDATION_ERROR", field="task_id", constraint="format")
 
 
+# --- patterns are ECMA-262 regexes, as JSON Schema says (found by tests/conformance) ----------
+
+
+def test_pattern_dollar_does_not_match_before_a_final_newline(reflex: Any) -> None:
+    # Python's `$` would accept "abc\n" for ^[A-Za-z0-9._:-]+$, and the newline would then
+    # break the Location header of the 201.
+    response = reflex.post("/api/v1/cache", json={"key": "abc\n", "value": 1})
+    assert_envelope(response, 400, "VALIDATION_ERROR", field="key", constraint="pattern")
+
+
+@pytest.mark.parametrize(
+    ("goal", "status"),
+    [
+        ("\ufeff", 400),  # whitespace to ECMA-262's \s, not to Python's
+        ("\u00a0\u3000", 400),
+        ("\x1c", 202),  # whitespace to Python's \s, not to ECMA-262's
+        ("\x85", 202),
+    ],
+)
+def test_goal_blankness_is_ecma_262_whitespace(orchestrator: Any, goal: str, status: int) -> None:
+    response = orchestrator.post("/api/v1/tasks", json={"goal": goal})
+    assert response.status_code == status, response.text
+    if status == 400:
+        assert_envelope(response, 400, "VALIDATION_ERROR", field="goal", constraint="pattern")
+
+
 # --- bodies ------------------------------------------------------------------------------------
 
 
