@@ -34,6 +34,9 @@ class Settings:
     request_timeout_seconds: float = 30.0
     cache_max_entries: int = 100_000
     cache_max_bytes: int = 256 * 1024 * 1024
+    reflex_detection_backend: str = "auto"
+    reflex_block_severities: str = "high,critical"
+    reflex_pii_action: str = "report"
     redis_url: str = ""
     redis_prefix: str = "octollm"
     redis_timeout_seconds: float = 0.5

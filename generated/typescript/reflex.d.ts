@@ -22,8 +22,35 @@ export interface paths {
         put?: never;
         /**
          * Check text against the cache and the detection patterns
-         * @description Scans `text` for PII and prompt injection and looks up its cache key. The decision is
-         *     `block` when an injection of `high` or `critical` severity is found, else `allow`.
+         * @description Scans `text` for PII and prompt injection and looks up its cache key.
+         *
+         *     **Detection.** The text is first folded so that detection survives disguises: case,
+         *     extra whitespace (up to 15 characters between words), zero-width and other invisible
+         *     characters, and common homoglyphs (fullwidth and mathematical letters, Cyrillic and
+         *     Greek look-alikes, accents). Offsets (`start`, `end`) are still code-point offsets into
+         *     the submitted `text`, `end` exclusive. PII candidates are validated where a checksum or
+         *     rule exists (Luhn for cards, SSN area/group/serial, IBAN mod-97, IPv4/IPv6 ranges, VIN
+         *     check digit, Base58Check, bech32 and EIP-55 for crypto addresses); an invalid candidate
+         *     is not reported. Overlapping PII candidates are resolved to one: the longest, then the
+         *     most confident. Overlapping injection matches likewise: the most severe, then the
+         *     longest. Base64 and hex payloads are decoded and scanned again, and instructions in
+         *     ROT13 are recognised (`EncodedInstruction`).
+         *
+         *     **Context.** Each injection match is judged on the text around it (not the whole
+         *     input): inside quotes or a code block, academic or security discussion, given as an
+         *     example or test, or negated ("do not ignore previous instructions"). Each lowers the
+         *     match's severity and confidence (a negation by two levels, the others by one) and is
+         *     reported in `context`.
+         *
+         *     **Decision.** By default the decision is `block` when an injection of `high` or
+         *     `critical` severity (after context) is found, else `allow`. The severities that block
+         *     are configurable (`OCTOLLM_REFLEX_BLOCK_SEVERITIES`), and so is what PII does
+         *     (`OCTOLLM_REFLEX_PII_ACTION`): `report` (the default: PII is only reported), `block`
+         *     (any PII blocks), or `redact` (`redacted_text` is always returned).
+         *
+         *     **Redaction.** With `redact: true` (or the `redact` PII action), `redacted_text` is the
+         *     text with each PII match replaced by `[<type>]`, e.g. `[Email]`; else it is null. Only
+         *     the PII found is redacted: with `check_pii: false` it is the text unchanged.
          *
          *     `cache_key` is `sha256:` followed by the lowercase hex SHA-256 of the UTF-8 bytes of the
          *     NFC-normalised text. A value stored under that key with `POST /cache` makes the next
@@ -224,6 +251,11 @@ export interface components {
              * @default true
              */
             use_cache: boolean;
+            /**
+             * @description Return `redacted_text`, the text with each PII match replaced by `[<type>]`.
+             * @default false
+             */
+            redact: boolean;
         };
         CheckResult: {
             request_id: string;
@@ -237,6 +269,12 @@ export interface components {
             pii_matches: components["schemas"]["PiiMatch"][];
             injection_detected: boolean;
             injection_matches: components["schemas"]["InjectionMatch"][];
+            /**
+             * @description The text with each PII match replaced by `[<type>]` (e.g. `[Email]`), when `redact`
+             *     is true or the service redacts by policy; else null.
+             * @example Call me on [Phone] or write to [Email].
+             */
+            redacted_text: string | null;
             processing_time_ms: number;
         };
         CheckStats: {
@@ -313,20 +351,65 @@ export interface components {
                 [key: string]: components["schemas"]["DependencyState"];
             };
         };
+        /**
+         * @description What the text around the match (about 100 characters before it and 60 after, not the
+         *     whole input) says about it. Each flag lowers the match's severity and confidence: a
+         *     negation by two severity levels, any of the others by one.
+         * @example {
+         *       "quoted": true,
+         *       "academic": false,
+         *       "example": false,
+         *       "negated": false
+         *     }
+         */
+        InjectionContext: {
+            /** @description Inside quotation marks, backticks or a fenced code block. */
+            quoted: boolean;
+            /** @description Near research, security or defence vocabulary ("attacks such as", "classifier"). */
+            academic: boolean;
+            /** @description Given as an example or a test ("for example", "test case", "sample"). */
+            example: boolean;
+            /** @description Right after a negation ("do not ignore previous instructions"). */
+            negated: boolean;
+        };
         InjectionMatch: {
-            /** @description The kind of injection, e.g. `IgnorePrevious`, `PromptExtraction`, `SystemRole`. */
-            type: string;
+            /**
+             * @description The kind of injection. `EncodedInstruction`: an injection hidden in base64, hex or
+             *     ROT13 (the span is the encoded text), or a request to decode and obey such a
+             *     payload; `MultilingualBypass`: an injection in a language other than English;
+             *     `DelimiterInjection`: fake end-of-input markers, chat-template tokens or tags.
+             * @example IgnorePrevious
+             * @enum {string}
+             */
+            type: "IgnorePrevious" | "PromptExtraction" | "SystemRole" | "JailbreakKeyword" | "EncodedInstruction" | "DelimiterInjection" | "ContextSwitching" | "ConfusionPattern" | "MultilingualBypass" | "ChainOfThought" | "RoleReversal" | "AuthorityAppeal" | "OutputManipulation" | "MemoryExfiltration";
             severity: components["schemas"]["Severity"];
+            /** @description Code-point offset of the first character in `text`. */
             start: number;
+            /** @description Code-point offset just past the last character in `text`. */
             end: number;
+            /** @description The matched part of `text` (its first 200 characters). */
             matched_text: string;
             confidence: number;
+            context: components["schemas"]["InjectionContext"];
         };
         PiiMatch: {
-            /** @description The kind of data, e.g. `Email`, `Phone`, `SSN`, `CreditCard`, `IPv4`. */
-            type: string;
+            /**
+             * @description The kind of data. `AWSKey`: an access key id or secret access key; `GitHubToken`:
+             *     a personal access, OAuth, app or fine-grained token; `GenericAPIKey`: another secret
+             *     (a well-known key prefix, a JWT, a private key block, or a random-looking value
+             *     after a word such as `api_key`, `token`, `secret`, `password`); `BankAccount`: an
+             *     account number, US routing number or UK sort code next to those words; `Passport`
+             *     and `DriverLicense`: a number next to those words, or a passport's machine-readable
+             *     zone; `CryptoAddress`: a Bitcoin (Base58Check or bech32) or Ethereum address.
+             * @example Email
+             * @enum {string}
+             */
+            type: "SSN" | "CreditCard" | "Email" | "Phone" | "IPv4" | "IPv6" | "MACAddress" | "AWSKey" | "GitHubToken" | "GenericAPIKey" | "Passport" | "DriverLicense" | "BankAccount" | "IBAN" | "CryptoAddress" | "URL" | "Coordinates" | "VIN";
+            /** @description Code-point offset of the first character in `text`. */
             start: number;
+            /** @description Code-point offset just past the last character in `text`. */
             end: number;
+            /** @description How sure the match is; lower for a candidate without a checksum to check. */
             confidence: number;
             /** @description The matched text with all but a few characters masked. */
             masked: string;
@@ -592,9 +675,16 @@ export interface operations {
                      *           "start": 0,
                      *           "end": 32,
                      *           "matched_text": "Ignore all previous instructions",
-                     *           "confidence": 0.95
+                     *           "confidence": 0.95,
+                     *           "context": {
+                     *             "quoted": false,
+                     *             "academic": false,
+                     *             "example": false,
+                     *             "negated": false
+                     *           }
                      *         }
                      *       ],
+                     *       "redacted_text": null,
                      *       "processing_time_ms": 0.21
                      *     }
                      */

@@ -25,6 +25,7 @@ from octollm.reflex.counters import (
 )
 from octollm.reflex.detection import DetectionEngine
 from octollm.reflex.metrics import CacheCollector, checks_counter
+from octollm.reflex.policy import Policy
 from octollm.reflex.stats import StatsService
 from octollm.system import Probe, SystemService
 
@@ -51,7 +52,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     metrics = HttpMetrics(registry)
     store, counters = stores(settings, clock)
     cache = CacheService(store, clock)
-    checks = CheckService(DetectionEngine(), cache, counters, checks_counter(registry))
+    checks = CheckService(
+        DetectionEngine(settings.reflex_detection_backend),
+        cache,
+        counters,
+        checks_counter(registry),
+        Policy.from_settings(settings),
+    )
     collector = CacheCollector(store)
     registry.register(collector)
     services = {

@@ -13,8 +13,8 @@ from octollm.http import request_id
 from octollm.reflex.cache.service import CacheService
 from octollm.reflex.counters import CheckCounters
 from octollm.reflex.detection import DetectionEngine
-
-BLOCKING_SEVERITIES = frozenset({"high", "critical"})
+from octollm.reflex.detection.redact import redact as redacted
+from octollm.reflex.policy import Policy
 
 
 def cache_key(text: str) -> str:
@@ -30,20 +30,27 @@ class CheckService:
         cache: CacheService,
         counters: CheckCounters,
         decisions: Counter,
+        policy: Policy | None = None,
     ) -> None:
         self.engine = engine
         self.cache = cache
         self.counters = counters
         self.decisions = decisions
+        self.policy = policy or Policy()
 
     async def run(
-        self, text: str, check_pii: bool, check_injection: bool, use_cache: bool
+        self,
+        text: str,
+        check_pii: bool,
+        check_injection: bool,
+        use_cache: bool,
+        redact: bool = False,
     ) -> dict[str, Any]:
         started = time.perf_counter()
         key = cache_key(text)
         entry = await self.cache.lookup(key) if use_cache else None
         scan = self.engine.scan(text, pii=check_pii, injection=check_injection)
-        blocked = any(m.severity in BLOCKING_SEVERITIES for m in scan.injections)
+        blocked = self.policy.decide(scan) == "block"
         self.decisions.labels("block" if blocked else "allow").inc()
         await self.counters.add(
             total=1,
@@ -62,5 +69,6 @@ class CheckService:
             "pii_matches": [m.to_dict() for m in scan.pii],
             "injection_detected": bool(scan.injections),
             "injection_matches": [m.to_dict() for m in scan.injections],
+            "redacted_text": redacted(text, scan.pii) if self.policy.redacts(redact) else None,
             "processing_time_ms": round((time.perf_counter() - started) * 1000, 3),
         }

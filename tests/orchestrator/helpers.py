@@ -135,6 +135,7 @@ def verdict(decision: str = "allow", request_id: str = "-") -> dict[str, Any]:
         "pii_matches": [],
         "injection_detected": False,
         "injection_matches": [],
+        "redacted_text": None,
         "processing_time_ms": 0.1,
     }
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from octollm.reflex.detection.context import Context
 
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
 MATCHED_TEXT_MAX = 200
@@ -24,7 +27,13 @@ class PiiMatch:
     masked: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "type": self.type,
+            "start": self.start,
+            "end": self.end,
+            "confidence": self.confidence,
+            "masked": self.masked,
+        }
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,17 @@ class InjectionMatch:
     end: int
     matched_text: str
     confidence: float
+    context: Context | None = field(default=None, compare=True)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        from octollm.reflex.detection.context import NONE
+
+        return {
+            "type": self.type,
+            "severity": self.severity,
+            "start": self.start,
+            "end": self.end,
+            "matched_text": self.matched_text,
+            "confidence": self.confidence,
+            "context": (self.context or NONE).to_dict(),
+        }

@@ -15,8 +15,11 @@ from .error_envelope import ErrorEnvelope
 from .health_report import HealthReport
 from .health_report_dependencies import HealthReportDependencies
 from .health_report_status import HealthReportStatus
+from .injection_context import InjectionContext
 from .injection_match import InjectionMatch
+from .injection_match_type import InjectionMatchType
 from .pii_match import PiiMatch
+from .pii_match_type import PiiMatchType
 from .reflex_stats import ReflexStats
 from .severity import Severity
 
@@ -36,8 +39,11 @@ __all__ = (
     "HealthReport",
     "HealthReportDependencies",
     "HealthReportStatus",
+    "InjectionContext",
     "InjectionMatch",
+    "InjectionMatchType",
     "PiiMatch",
+    "PiiMatchType",
     "ReflexStats",
     "Severity",
 )

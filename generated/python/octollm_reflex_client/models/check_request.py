@@ -21,12 +21,15 @@ class CheckRequest:
         check_pii (bool | Unset): Scan for personal data. Default: True.
         check_injection (bool | Unset): Scan for prompt injection. Default: True.
         use_cache (bool | Unset): Look the text's cache key up in the cache. Default: True.
+        redact (bool | Unset): Return `redacted_text`, the text with each PII match replaced by `[<type>]`. Default:
+            False.
     """
 
     text: str
     check_pii: bool | Unset = True
     check_injection: bool | Unset = True
     use_cache: bool | Unset = True
+    redact: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         text = self.text
@@ -36,6 +39,8 @@ class CheckRequest:
         check_injection = self.check_injection
 
         use_cache = self.use_cache
+
+        redact = self.redact
 
         field_dict: dict[str, Any] = {}
 
@@ -50,6 +55,8 @@ class CheckRequest:
             field_dict["check_injection"] = check_injection
         if use_cache is not UNSET:
             field_dict["use_cache"] = use_cache
+        if redact is not UNSET:
+            field_dict["redact"] = redact
 
         return field_dict
 
@@ -64,11 +71,14 @@ class CheckRequest:
 
         use_cache = d.pop("use_cache", UNSET)
 
+        redact = d.pop("redact", UNSET)
+
         check_request = cls(
             text=text,
             check_pii=check_pii,
             check_injection=check_injection,
             use_cache=use_cache,
+            redact=redact,
         )
 
         return check_request

@@ -32,6 +32,9 @@ class CheckResult:
         pii_matches (list[PiiMatch]):
         injection_detected (bool):
         injection_matches (list[InjectionMatch]):
+        redacted_text (None | str): The text with each PII match replaced by `[<type>]` (e.g. `[Email]`), when `redact`
+            is true or the service redacts by policy; else null.
+             Example: Call me on [Phone] or write to [Email]..
         processing_time_ms (float):
     """
 
@@ -44,6 +47,7 @@ class CheckResult:
     pii_matches: list[PiiMatch]
     injection_detected: bool
     injection_matches: list[InjectionMatch]
+    redacted_text: None | str
     processing_time_ms: float
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +78,9 @@ class CheckResult:
             injection_matches_item = injection_matches_item_data.to_dict()
             injection_matches.append(injection_matches_item)
 
+        redacted_text: None | str
+        redacted_text = self.redacted_text
+
         processing_time_ms = self.processing_time_ms
 
         field_dict: dict[str, Any] = {}
@@ -89,6 +96,7 @@ class CheckResult:
                 "pii_matches": pii_matches,
                 "injection_detected": injection_detected,
                 "injection_matches": injection_matches,
+                "redacted_text": redacted_text,
                 "processing_time_ms": processing_time_ms,
             }
         )
@@ -129,6 +137,13 @@ class CheckResult:
 
             injection_matches.append(injection_matches_item)
 
+        def _parse_redacted_text(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        redacted_text = _parse_redacted_text(d.pop("redacted_text"))
+
         processing_time_ms = d.pop("processing_time_ms")
 
         check_result = cls(
@@ -141,6 +156,7 @@ class CheckResult:
             pii_matches=pii_matches,
             injection_detected=injection_detected,
             injection_matches=injection_matches,
+            redacted_text=redacted_text,
             processing_time_ms=processing_time_ms,
         )
 

@@ -8,7 +8,13 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.injection_match_type import InjectionMatchType
 from ..models.severity import Severity
+from typing import cast
+
+if TYPE_CHECKING:
+    from ..models.injection_context import InjectionContext
+
 
 T = TypeVar("T", bound="InjectionMatch")
 
@@ -17,23 +23,34 @@ T = TypeVar("T", bound="InjectionMatch")
 class InjectionMatch:
     """
     Attributes:
-        type_ (str): The kind of injection, e.g. `IgnorePrevious`, `PromptExtraction`, `SystemRole`.
+        type_ (InjectionMatchType): The kind of injection. `EncodedInstruction`: an injection hidden in base64, hex or
+            ROT13 (the span is the encoded text), or a request to decode and obey such a
+            payload; `MultilingualBypass`: an injection in a language other than English;
+            `DelimiterInjection`: fake end-of-input markers, chat-template tokens or tags.
+             Example: IgnorePrevious.
         severity (Severity):
-        start (int):
-        end (int):
-        matched_text (str):
+        start (int): Code-point offset of the first character in `text`.
+        end (int): Code-point offset just past the last character in `text`.
+        matched_text (str): The matched part of `text` (its first 200 characters).
         confidence (float):
+        context (InjectionContext): What the text around the match (about 100 characters before it and 60 after, not the
+            whole input) says about it. Each flag lowers the match's severity and confidence: a
+            negation by two severity levels, any of the others by one.
+             Example: {'quoted': True, 'academic': False, 'example': False, 'negated': False}.
     """
 
-    type_: str
+    type_: InjectionMatchType
     severity: Severity
     start: int
     end: int
     matched_text: str
     confidence: float
+    context: InjectionContext
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        from ..models.injection_context import InjectionContext  # noqa: PLC0415
+
+        type_ = self.type_.value
 
         severity = self.severity.value
 
@@ -45,6 +62,8 @@ class InjectionMatch:
 
         confidence = self.confidence
 
+        context = self.context.to_dict()
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -55,6 +74,7 @@ class InjectionMatch:
                 "end": end,
                 "matched_text": matched_text,
                 "confidence": confidence,
+                "context": context,
             }
         )
 
@@ -62,8 +82,10 @@ class InjectionMatch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.injection_context import InjectionContext  # noqa: PLC0415
+
         d = dict(src_dict)
-        type_ = d.pop("type")
+        type_ = InjectionMatchType(d.pop("type"))
 
         severity = Severity(d.pop("severity"))
 
@@ -75,6 +97,8 @@ class InjectionMatch:
 
         confidence = d.pop("confidence")
 
+        context = InjectionContext.from_dict(d.pop("context"))
+
         injection_match = cls(
             type_=type_,
             severity=severity,
@@ -82,6 +106,7 @@ class InjectionMatch:
             end=end,
             matched_text=matched_text,
             confidence=confidence,
+            context=context,
         )
 
         return injection_match

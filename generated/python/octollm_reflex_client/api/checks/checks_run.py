@@ -100,8 +100,35 @@ def sync_detailed(
 ) -> Response[CheckResult | ErrorEnvelope]:
     """Check text against the cache and the detection patterns
 
-     Scans `text` for PII and prompt injection and looks up its cache key. The decision is
-    `block` when an injection of `high` or `critical` severity is found, else `allow`.
+     Scans `text` for PII and prompt injection and looks up its cache key.
+
+    **Detection.** The text is first folded so that detection survives disguises: case,
+    extra whitespace (up to 15 characters between words), zero-width and other invisible
+    characters, and common homoglyphs (fullwidth and mathematical letters, Cyrillic and
+    Greek look-alikes, accents). Offsets (`start`, `end`) are still code-point offsets into
+    the submitted `text`, `end` exclusive. PII candidates are validated where a checksum or
+    rule exists (Luhn for cards, SSN area/group/serial, IBAN mod-97, IPv4/IPv6 ranges, VIN
+    check digit, Base58Check, bech32 and EIP-55 for crypto addresses); an invalid candidate
+    is not reported. Overlapping PII candidates are resolved to one: the longest, then the
+    most confident. Overlapping injection matches likewise: the most severe, then the
+    longest. Base64 and hex payloads are decoded and scanned again, and instructions in
+    ROT13 are recognised (`EncodedInstruction`).
+
+    **Context.** Each injection match is judged on the text around it (not the whole
+    input): inside quotes or a code block, academic or security discussion, given as an
+    example or test, or negated ("do not ignore previous instructions"). Each lowers the
+    match's severity and confidence (a negation by two levels, the others by one) and is
+    reported in `context`.
+
+    **Decision.** By default the decision is `block` when an injection of `high` or
+    `critical` severity (after context) is found, else `allow`. The severities that block
+    are configurable (`OCTOLLM_REFLEX_BLOCK_SEVERITIES`), and so is what PII does
+    (`OCTOLLM_REFLEX_PII_ACTION`): `report` (the default: PII is only reported), `block`
+    (any PII blocks), or `redact` (`redacted_text` is always returned).
+
+    **Redaction.** With `redact: true` (or the `redact` PII action), `redacted_text` is the
+    text with each PII match replaced by `[<type>]`, e.g. `[Email]`; else it is null. Only
+    the PII found is redacted: with `check_pii: false` it is the text unchanged.
 
     `cache_key` is `sha256:` followed by the lowercase hex SHA-256 of the UTF-8 bytes of the
     NFC-normalised text. A value stored under that key with `POST /cache` makes the next
@@ -139,8 +166,35 @@ def sync(
 ) -> CheckResult | ErrorEnvelope | None:
     """Check text against the cache and the detection patterns
 
-     Scans `text` for PII and prompt injection and looks up its cache key. The decision is
-    `block` when an injection of `high` or `critical` severity is found, else `allow`.
+     Scans `text` for PII and prompt injection and looks up its cache key.
+
+    **Detection.** The text is first folded so that detection survives disguises: case,
+    extra whitespace (up to 15 characters between words), zero-width and other invisible
+    characters, and common homoglyphs (fullwidth and mathematical letters, Cyrillic and
+    Greek look-alikes, accents). Offsets (`start`, `end`) are still code-point offsets into
+    the submitted `text`, `end` exclusive. PII candidates are validated where a checksum or
+    rule exists (Luhn for cards, SSN area/group/serial, IBAN mod-97, IPv4/IPv6 ranges, VIN
+    check digit, Base58Check, bech32 and EIP-55 for crypto addresses); an invalid candidate
+    is not reported. Overlapping PII candidates are resolved to one: the longest, then the
+    most confident. Overlapping injection matches likewise: the most severe, then the
+    longest. Base64 and hex payloads are decoded and scanned again, and instructions in
+    ROT13 are recognised (`EncodedInstruction`).
+
+    **Context.** Each injection match is judged on the text around it (not the whole
+    input): inside quotes or a code block, academic or security discussion, given as an
+    example or test, or negated ("do not ignore previous instructions"). Each lowers the
+    match's severity and confidence (a negation by two levels, the others by one) and is
+    reported in `context`.
+
+    **Decision.** By default the decision is `block` when an injection of `high` or
+    `critical` severity (after context) is found, else `allow`. The severities that block
+    are configurable (`OCTOLLM_REFLEX_BLOCK_SEVERITIES`), and so is what PII does
+    (`OCTOLLM_REFLEX_PII_ACTION`): `report` (the default: PII is only reported), `block`
+    (any PII blocks), or `redact` (`redacted_text` is always returned).
+
+    **Redaction.** With `redact: true` (or the `redact` PII action), `redacted_text` is the
+    text with each PII match replaced by `[<type>]`, e.g. `[Email]`; else it is null. Only
+    the PII found is redacted: with `check_pii: false` it is the text unchanged.
 
     `cache_key` is `sha256:` followed by the lowercase hex SHA-256 of the UTF-8 bytes of the
     NFC-normalised text. A value stored under that key with `POST /cache` makes the next
@@ -173,8 +227,35 @@ async def asyncio_detailed(
 ) -> Response[CheckResult | ErrorEnvelope]:
     """Check text against the cache and the detection patterns
 
-     Scans `text` for PII and prompt injection and looks up its cache key. The decision is
-    `block` when an injection of `high` or `critical` severity is found, else `allow`.
+     Scans `text` for PII and prompt injection and looks up its cache key.
+
+    **Detection.** The text is first folded so that detection survives disguises: case,
+    extra whitespace (up to 15 characters between words), zero-width and other invisible
+    characters, and common homoglyphs (fullwidth and mathematical letters, Cyrillic and
+    Greek look-alikes, accents). Offsets (`start`, `end`) are still code-point offsets into
+    the submitted `text`, `end` exclusive. PII candidates are validated where a checksum or
+    rule exists (Luhn for cards, SSN area/group/serial, IBAN mod-97, IPv4/IPv6 ranges, VIN
+    check digit, Base58Check, bech32 and EIP-55 for crypto addresses); an invalid candidate
+    is not reported. Overlapping PII candidates are resolved to one: the longest, then the
+    most confident. Overlapping injection matches likewise: the most severe, then the
+    longest. Base64 and hex payloads are decoded and scanned again, and instructions in
+    ROT13 are recognised (`EncodedInstruction`).
+
+    **Context.** Each injection match is judged on the text around it (not the whole
+    input): inside quotes or a code block, academic or security discussion, given as an
+    example or test, or negated ("do not ignore previous instructions"). Each lowers the
+    match's severity and confidence (a negation by two levels, the others by one) and is
+    reported in `context`.
+
+    **Decision.** By default the decision is `block` when an injection of `high` or
+    `critical` severity (after context) is found, else `allow`. The severities that block
+    are configurable (`OCTOLLM_REFLEX_BLOCK_SEVERITIES`), and so is what PII does
+    (`OCTOLLM_REFLEX_PII_ACTION`): `report` (the default: PII is only reported), `block`
+    (any PII blocks), or `redact` (`redacted_text` is always returned).
+
+    **Redaction.** With `redact: true` (or the `redact` PII action), `redacted_text` is the
+    text with each PII match replaced by `[<type>]`, e.g. `[Email]`; else it is null. Only
+    the PII found is redacted: with `check_pii: false` it is the text unchanged.
 
     `cache_key` is `sha256:` followed by the lowercase hex SHA-256 of the UTF-8 bytes of the
     NFC-normalised text. A value stored under that key with `POST /cache` makes the next
@@ -210,8 +291,35 @@ async def asyncio(
 ) -> CheckResult | ErrorEnvelope | None:
     """Check text against the cache and the detection patterns
 
-     Scans `text` for PII and prompt injection and looks up its cache key. The decision is
-    `block` when an injection of `high` or `critical` severity is found, else `allow`.
+     Scans `text` for PII and prompt injection and looks up its cache key.
+
+    **Detection.** The text is first folded so that detection survives disguises: case,
+    extra whitespace (up to 15 characters between words), zero-width and other invisible
+    characters, and common homoglyphs (fullwidth and mathematical letters, Cyrillic and
+    Greek look-alikes, accents). Offsets (`start`, `end`) are still code-point offsets into
+    the submitted `text`, `end` exclusive. PII candidates are validated where a checksum or
+    rule exists (Luhn for cards, SSN area/group/serial, IBAN mod-97, IPv4/IPv6 ranges, VIN
+    check digit, Base58Check, bech32 and EIP-55 for crypto addresses); an invalid candidate
+    is not reported. Overlapping PII candidates are resolved to one: the longest, then the
+    most confident. Overlapping injection matches likewise: the most severe, then the
+    longest. Base64 and hex payloads are decoded and scanned again, and instructions in
+    ROT13 are recognised (`EncodedInstruction`).
+
+    **Context.** Each injection match is judged on the text around it (not the whole
+    input): inside quotes or a code block, academic or security discussion, given as an
+    example or test, or negated ("do not ignore previous instructions"). Each lowers the
+    match's severity and confidence (a negation by two levels, the others by one) and is
+    reported in `context`.
+
+    **Decision.** By default the decision is `block` when an injection of `high` or
+    `critical` severity (after context) is found, else `allow`. The severities that block
+    are configurable (`OCTOLLM_REFLEX_BLOCK_SEVERITIES`), and so is what PII does
+    (`OCTOLLM_REFLEX_PII_ACTION`): `report` (the default: PII is only reported), `block`
+    (any PII blocks), or `redact` (`redacted_text` is always returned).
+
+    **Redaction.** With `redact: true` (or the `redact` PII action), `redacted_text` is the
+    text with each PII match replaced by `[<type>]`, e.g. `[Email]`; else it is null. Only
+    the PII found is redacted: with `check_pii: false` it is the text unchanged.
 
     `cache_key` is `sha256:` followed by the lowercase hex SHA-256 of the UTF-8 bytes of the
     NFC-normalised text. A value stored under that key with `POST /cache` makes the next

@@ -1,0 +1,230 @@
+"""Context analysis: what the text around a match says about it.
+
+Only the text near the match counts (for quotes its line, for discussion and examples its
+sentence, for a negation its clause; never more than `BEFORE` characters before it and `AFTER`
+after it), not the whole input, so a disclaimer elsewhere cannot excuse an injection. The
+flags:
+
+- `quoted`: the match sits inside quotation marks, backticks or a fenced code block;
+- `academic`: research, security or defence vocabulary nearby ("prompt injection attacks such
+  as", "researchers", "a classifier flags");
+- `example`: it is given as an example or a test ("for example", "test case", "sample");
+- `negated`: a negation right before it ("do not ignore previous instructions", "never reveal
+  your system prompt").
+
+Each lowers the match's severity and confidence (`adjust`): a negation by two levels, the
+others together by one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import asdict, dataclass
+
+from octollm.reflex.detection.matches import SEVERITY_ORDER
+
+BEFORE = 100
+AFTER = 60
+
+_NEGATION = re.compile(
+    r"\b(?:do\s+not|don'?t|dont|does\s+not|doesn'?t|never|no\s+need\s+to|should\s+not|"
+    r"shouldn'?t|must\s+not|mustn'?t|cannot|can'?t|won'?t|will\s+not|would\s+not|wouldn'?t|"
+    r"refuse\s+to|avoid|without|nobody\s+should|no\s+one\s+should|never\s+ever)"
+    r"[\s,]*(?:(?:ever|please|under\s+any\s+circumstances|at\s+any\s+time|at\s+all|try\s+to|"
+    r"attempt\s+to|be\s+(?:tricked|persuaded|convinced|asked)\s+(?:into|to)|let\s+(?:anyone|"
+    r"users?|them)|allow\s+(?:anyone|users?|them)\s+to|to|(?:make|get|force|convince|trick|"
+    r"persuade)\s+(?:you|it|the\s+(?:model|assistant|ai|bot))(?:\s+(?:to|into))?)[\s,]*){0,3}$",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"[a-z]+")
+# Vocabulary of discussion about attacks (research, security, defence) and of examples/tests:
+# single words, word stems, and two-word phrases.
+_ACADEMIC_WORDS = frozenset(
+    [
+        "research",
+        "researcher",
+        "researchers",
+        "paper",
+        "papers",
+        "study",
+        "studies",
+        "survey",
+        "academic",
+        "literature",
+        "taxonomy",
+        "dataset",
+        "datasets",
+        "benchmark",
+        "benchmarks",
+        "classifier",
+        "classifiers",
+        "thesis",
+        "lecture",
+        "lectures",
+        "course",
+        "attack",
+        "attacks",
+        "attacker",
+        "attackers",
+        "adversary",
+        "adversarial",
+        "technique",
+        "techniques",
+        "defense",
+        "defence",
+        "defenses",
+        "defences",
+        "security",
+        "vulnerability",
+        "vulnerabilities",
+        "owasp",
+        "malicious",
+        "payload",
+        "payloads",
+        "injections",
+    ]
+)
+_ACADEMIC_STEMS = ("mitigat", "detect", "jailbreak")
+_ACADEMIC_PHRASES = frozenset((
+    ("known", "as"), ("such", "as"), ("prompt", "injection"), ("phrases", "like"),
+    ("phrase", "like"), ("strings", "like"), ("red", "team"), ("threat", "model"),
+    ("injection", "attempts"), ("injection", "attempt"), ("filters", "should"),
+    ("guardrails", "should"), ("filter", "should"), ("should", "flag"), ("should", "block"),
+    ("should", "catch"), ("would", "flag"), ("will", "flag"), ("to", "flag"), ("flagged", "as"),
+))  # fmt: skip
+_EXAMPLE_WORDS = frozenset(
+    [
+        "example",
+        "examples",
+        "sample",
+        "samples",
+        "test",
+        "tests",
+        "testing",
+        "fixture",
+        "fixtures",
+        "demo",
+        "dummy",
+        "mock",
+        "placeholder",
+        "eg",
+    ]
+)
+_EXAMPLE_STEMS = ("illustrat", "assert", "expect")
+_EXAMPLE_PHRASES = frozenset((
+    ("for", "example"), ("for", "instance"), ("test", "case"), ("test", "cases"),
+    ("unit", "test"), ("sentences", "like"), ("sentence", "like"), ("inputs", "like"),
+    ("input", "like"), ("e", "g"),
+))  # fmt: skip
+
+
+_TOKEN = re.compile(r"[^\s\"'`()\[\]{}<>,;!?]+")
+_ABBREVIATIONS = {"e.g.": ("e", "g"), "e.g": ("e", "g"), "i.e.": ("i", "e")}
+
+
+def _words(text: str) -> list[str]:
+    """The words of `text`, without addresses: `jane@example.com` or `example.org/test` say
+    nothing about the text around them."""
+    words: list[str] = []
+    for token in _TOKEN.findall(text):
+        if token in _ABBREVIATIONS:
+            words.extend(_ABBREVIATIONS[token])
+            continue
+        token = token.strip(".:")
+        if "@" in token or "/" in token or "." in token or "=" in token or "_" in token:
+            continue
+        words.extend(_WORDS.findall(token))
+    return words
+
+
+def _mentions(
+    words: list[str], vocabulary: frozenset[str], stems: tuple[str, ...],
+    phrases: frozenset[tuple[str, str]],
+) -> bool:  # fmt: skip
+    if not vocabulary.isdisjoint(words):
+        return True
+    if any(w.startswith(stems) for w in words):
+        return True
+    return not phrases.isdisjoint(itertools.pairwise(words))
+
+
+# The end of a sentence (not of an abbreviation), or a paragraph break.
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?]+(?=\s)|\n\s*\n")
+# A quotation mark that is not an apostrophe: not between two letters.
+_SINGLE_QUOTE = re.compile(r"(?<![A-Za-z])'|'(?![A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Context:
+    quoted: bool = False
+    academic: bool = False
+    example: bool = False
+    negated: bool = False
+
+    def to_dict(self) -> dict[str, bool]:
+        return asdict(self)
+
+
+NONE = Context()
+
+
+def _inside_quotes(line_before: str, line_after: str) -> bool:
+    if line_before.count('"') % 2 == 1 and '"' in line_after:
+        return True
+    if line_before.rfind("“") > line_before.rfind("”") and "”" in line_after:
+        return True
+    if line_before.rfind("«") > line_before.rfind("»") and "»" in line_after:
+        return True
+    if line_before.count("`") % 2 == 1 and "`" in line_after:
+        return True
+    return len(_SINGLE_QUOTE.findall(line_before)) % 2 == 1 and bool(
+        _SINGLE_QUOTE.search(line_after)
+    )
+
+
+def fences(text: str) -> list[int]:
+    """Where the text's code fences (```) are, for `analyse`."""
+    if "```" not in text:
+        return []
+    return [m.start() for m in re.finditer("```", text)]
+
+
+def analyse(text: str, start: int, end: int, fence_positions: list[int] | None = None) -> Context:
+    """The context flags of the match `text[start:end]` (`fence_positions`: `fences(text)`)."""
+    before = text[max(0, start - BEFORE) : start]
+    after = text[end : end + AFTER]
+    line_before = before.rsplit("\n", 1)[-1]
+    line_after = after.split("\n", 1)[0]
+    if fence_positions is None:
+        fence_positions = fences(text)
+    in_fence = bisect.bisect_left(fence_positions, start) % 2 == 1
+    # Discussion and examples count in the match's own sentence.
+    sentence_before = _SENTENCE_END.split(before)[-1]
+    sentence_after = _SENTENCE_END.split(after)[0]
+    around = _words(sentence_before) + _words(sentence_after)
+    # The clause the match opens: negations count only in the same sentence.
+    clause = re.split(r"[.!?;:\n]", before)[-1]
+    return Context(
+        quoted=in_fence or _inside_quotes(line_before, line_after),
+        academic=_mentions(around, _ACADEMIC_WORDS, _ACADEMIC_STEMS, _ACADEMIC_PHRASES),
+        example=_mentions(around, _EXAMPLE_WORDS, _EXAMPLE_STEMS, _EXAMPLE_PHRASES),
+        negated=bool(_NEGATION.search(clause[-60:])),
+    )
+
+
+def adjust(severity: str, confidence: float, context: Context) -> tuple[str, float]:
+    """Severity and confidence lowered for the context."""
+    steps = 2 if context.negated else int(context.quoted or context.academic or context.example)
+    factor = 1.0
+    for flag, weight in (
+        (context.negated, 0.3),
+        (context.quoted, 0.7),
+        (context.academic, 0.7),
+        (context.example, 0.75),
+    ):
+        if flag:
+            factor *= weight
+    level = max(0, SEVERITY_ORDER.index(severity) - steps)
+    return SEVERITY_ORDER[level], round(max(0.05, confidence * factor), 3)

@@ -1,0 +1,146 @@
+"""Encoded payloads: candidates for base64 and hex, their decoding, and ROT13 rules.
+
+A payload is reported (as `EncodedInstruction`) only when its decoded text, scanned again,
+holds an injection; the decoded text must be readable (valid UTF-8, mostly printable, with
+words), so hashes, identifiers and binary blobs cost a decode attempt and nothing else.
+Payloads up to `MAX_PAYLOAD` characters are decoded; ROT13 needs no decoding: each rule marked
+`rot13` also runs spelled in ROT13.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+
+from octollm.reflex.detection.rules import Rule
+
+MAX_PAYLOAD = 4096
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class PayloadRule(Rule):
+    kind: str = "payload"
+    type: str = "EncodedInstruction"
+    max_matches: int | None = 64
+    encoding: str
+
+
+_HEX = r"0-9A-Fa-f"
+
+_TOKEN = r"A-Za-z0-9+/_\-"
+
+RULES: tuple[PayloadRule, ...] = (
+    # base64, base64url or hex: which one is decided when decoding
+    PayloadRule(
+        name="payload.token",
+        encoding="token",
+        body=rf"[{_TOKEN}]{{20,{MAX_PAYLOAD}}}={{0,2}}",
+        before=_TOKEN,
+        after=_TOKEN + "=",
+        anchor=rf"(?:^|[^{_TOKEN}])[{_TOKEN}]{{20}}",
+    ),
+    PayloadRule(
+        name="payload.hex_escaped",
+        encoding="hex",
+        body=rf"(?:\\x[{_HEX}]{{2}}){{12,{MAX_PAYLOAD // 4}}}",
+        anchor=rf"\\x[{_HEX}]{{2}}\\x[{_HEX}]{{2}}",
+    ),
+)
+
+_READABLE = re.compile(r"[\x20-\x7e\t\n\r]")
+
+
+_ENCODED = re.compile(r"[A-Za-z0-9+/_\-]{20,}={0,2}")
+
+
+def _readable(raw: bytes) -> str | None:
+    """The decoded text if it reads as text (words), or is itself encoded."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(text) < 8 or (" " not in text and not _ENCODED.fullmatch(text)):
+        return None
+    printable = len(_READABLE.findall(text)) + sum(1 for c in text if not c.isascii())
+    return text if printable >= 0.9 * len(text) else None
+
+
+_HEX_TOKEN = re.compile(r"(?:[0-9A-Fa-f]{2})+")
+_BASE64URL_ONLY = re.compile(r"[_\-]")
+
+
+def _base64(payload: str, urlsafe: bool) -> bytes:
+    stripped = payload.rstrip("=")
+    if len(stripped) % 4 == 1:
+        stripped = stripped[:-1]
+    padded = stripped + "=" * (-len(stripped) % 4)
+    if urlsafe:
+        return base64.urlsafe_b64decode(padded)
+    return base64.b64decode(padded, validate=True)
+
+
+def decode(encoding: str, payload: str) -> str | None:
+    """The readable text `payload` encodes, or None. A `token` is hex if it can be, else
+    base64 (URL-safe when it has `-` or `_`)."""
+    try:
+        if encoding == "hex":
+            return _readable(bytes.fromhex(payload.replace("\\x", "")))
+        if _HEX_TOKEN.fullmatch(payload):
+            decoded = _readable(bytes.fromhex(payload))
+            if decoded is not None:
+                return decoded
+        urlsafe = _BASE64URL_ONLY.search(payload) is not None
+        if urlsafe and ("+" in payload or "/" in payload):
+            return None
+        return _readable(_base64(payload, urlsafe))
+    except (binascii.Error, ValueError):
+        return None
+
+
+# --- ROT13 ---------------------------------------------------------------------------------------
+
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
+
+
+def rot13(pattern: str) -> str:
+    """A rule body spelled in ROT13: the letters of its literals rotated, its syntax kept
+    (escapes, group openers, quantifiers; `a-z`/`A-Z` ranges stay whole)."""
+    out: list[str] = []
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if not in_class and pattern.startswith("(?", i):
+            end = i + 3
+            if pattern.startswith("(?P<", i):
+                end = pattern.index(">", i) + 1
+            out.append(pattern[i:end])
+            i = end
+            continue
+        if not in_class and ch == "{":
+            end = pattern.index("}", i) + 1
+            out.append(pattern[i:end])
+            i = end
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        elif in_class and pattern[i : i + 3] in ("a-z", "A-Z"):
+            out.append(pattern[i : i + 3])
+            i += 3
+            continue
+        elif in_class and ch.isalpha() and pattern[i + 1 : i + 2] == "-":
+            raise ValueError(f"a letter range in a ROT13 rule: {pattern[i : i + 3]!r}")
+        out.append(ch.translate(_ROT13))
+        i += 1
+    return "".join(out)

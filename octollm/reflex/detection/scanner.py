@@ -1,0 +1,320 @@
+"""Scanner backends: run a set of rules over a text, with identical results.
+
+Both return, for every rule of the requested kinds, the matches `rule.regex.finditer(text)`
+yields (over the text with ASCII letters lower-cased for a `lowercase` rule), in order, at
+most `max_matches`. `ReScanner` does exactly that. `HyperscanScanner` first runs every rule
+at once with Hyperscan, then runs `re` only where Hyperscan says a rule can match:
+
+- a rule without an anchor is compiled with its boundaries consumed, so Hyperscan reports an
+  end at (or one past) the end of every `re` match. A match is at most `width` characters long,
+  so every match lies in a window `[end - width - 1, end]` of some reported end. Overlapping
+  windows are merged into clusters; `finditer` from a cluster's start (lookbehinds and `\\b`
+  still see the text before it) with the text cut `width + lookahead + 1` past the cluster's
+  end gives exactly the matches `finditer` over the whole text gives in that cluster: no match
+  can cross a cluster's edge, and a match the cut could invent would have to start after it.
+- a rule with an anchor gets the start of every place the anchor matches (Hyperscan's
+  leftmost start of match); `re` can only match at those (or one character after), so trying
+  `regex.match` at each candidate in order, skipping those inside the last match, is
+  `finditer` without the search in between.
+
+Hyperscan sees the text as UTF-8; its byte offsets are turned back into code-point offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from octollm.reflex.detection.normalize import lower_ascii
+from octollm.reflex.detection.rules import Rule
+from octollm.reflex.detection.selftest import unreliable
+
+Matches = list[tuple[Rule, list[re.Match[str]]]]
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
+class Scanner(Protocol):
+    name: str
+
+    def scan(self, text: str, kinds: frozenset[str]) -> Matches: ...
+
+
+class _Texts:
+    """The text a rule runs on: the folded text, or it lower-cased (computed once)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lowered: str | None = None
+
+    def of(self, rule: Rule) -> str:
+        return self.of_case(rule.lowercase)
+
+    def of_case(self, lowercase: bool) -> str:
+        if not lowercase:
+            return self.text
+        if self._lowered is None:
+            self._lowered = lower_ascii(self.text)
+        return self._lowered
+
+
+class ReScanner:
+    """The reference: each rule's `finditer` over the whole text."""
+
+    name = "re"
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+
+    def scan(self, text: str, kinds: frozenset[str]) -> Matches:
+        texts = _Texts(text)
+        found: Matches = []
+        for rule in self.rules:
+            if rule.kind not in kinds:
+                continue
+            matches: list[re.Match[str]] = []
+            for m in rule.regex.finditer(texts.of(rule)):
+                matches.append(m)
+                if rule.max_matches is not None and len(matches) >= rule.max_matches:
+                    break
+            if matches:
+                found.append((rule, matches))
+        return found
+
+
+def hyperscan_available() -> bool:
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def default_cache_dir() -> Path:
+    """Where compiled Hyperscan databases are kept: `$XDG_CACHE_HOME/octollm`."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "octollm"
+
+
+class _Database:
+    """Rules compiled together into one Hyperscan database."""
+
+    def __init__(self, hyperscan: Any, rules: list[Rule], cache_dir: Path | None):
+        self.hs = hyperscan
+        self.kinds = frozenset(rule.kind for rule in rules)
+        self.lowercase = rules[0].lowercase
+        flags = []
+        for rule in rules:
+            f = hyperscan.HS_FLAG_MULTILINE
+            if rule.caseless:
+                f |= hyperscan.HS_FLAG_CASELESS
+            if rule.anchor is not None:
+                f |= hyperscan.HS_FLAG_SOM_LEFTMOST
+            flags.append(f)
+        expressions = [rule.expression for rule in rules]
+        digest = hashlib.sha256(
+            repr((hyperscan.__version__, expressions, flags)).encode()
+        ).hexdigest()[:32]
+        path = cache_dir / f"rules-{digest}.hsdb" if cache_dir is not None else None
+        self.db = self._load(path) if path is not None else None
+        self._local = threading.local()
+        verdict = self._load_verdict(path) if self.db is not None and path is not None else None
+        if self.db is None:
+            self.db = hyperscan.Database()
+            self.db.compile(expressions=expressions, ids=list(range(len(rules))), flags=flags)
+        if verdict is None:
+            verdict = sorted(unreliable(rules, self._events))
+            if path is not None:
+                self._store(path, verdict)
+        # Rules Hyperscan does not find as `re` does (see selftest.py): `re` runs them.
+        self.unreliable = frozenset(verdict)
+
+    def _load(self, path: Path) -> Any:
+        try:
+            return self.hs.loadb(path.read_bytes(), self.hs.HS_MODE_BLOCK)
+        except (OSError, self.hs.error):
+            return None
+
+    @staticmethod
+    def _load_verdict(path: Path) -> list[int] | None:
+        try:
+            return list(json.loads(path.with_suffix(".json").read_text())["unreliable"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _store(self, path: Path, verdict: list[int]) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for target, content in (
+                (path, self.hs.dumpb(self.db)),
+                (path.with_suffix(".json"), json.dumps({"unreliable": verdict}).encode()),
+            ):
+                partial = target.with_suffix(f".{os.getpid()}.partial")
+                partial.write_bytes(content)
+                partial.replace(target)
+        except OSError:
+            pass  # no cache then: the next process compiles again
+
+    def _events(self, data: bytes) -> list[tuple[int, int, int]]:
+        events: list[tuple[int, int, int]] = []
+        self.scan(data, events, 0)
+        return events
+
+    def scan(self, data: bytes, events: list[tuple[int, int, int]], offset: int) -> None:
+        """Appends (rule index + `offset`, start, end) of every event in UTF-8 `data`."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = self.hs.Scratch(self.db)
+        append = events.append
+        self.db.scan(
+            data,
+            match_event_handler=lambda i, start, end, _flags, _ctx: append(
+                (i + offset, start, end)
+            ),
+            scratch=scratch,
+        )
+
+
+class HyperscanScanner:
+    """Hyperscan finds where each rule can match; `re` confirms there (see the module doc).
+
+    Rules are compiled into a few databases (by kind, `database`, and whether they run on the
+    lower-cased text), which scan faster than one big one. Each database is tested against
+    `re` once (selftest.py); a rule that fails the test is run with `re` over the whole text.
+    Compiling takes seconds: a compiled database (and its test's verdict) is kept in
+    `cache_dir` under a hash of its expressions, flags and the Hyperscan version, and loaded
+    from there next time (one that fails to load is compiled again). `cache_dir=None`: no
+    cache."""
+
+    name = "hyperscan"
+
+    def __init__(self, rules: Sequence[Rule], cache_dir: Path | None = None) -> None:
+        import hyperscan
+
+        self.rules = tuple(rules)
+        groups: dict[tuple[bool, str, str], list[Rule]] = {}
+        for rule in self.rules:
+            groups.setdefault((rule.lowercase, rule.kind, rule.database), []).append(rule)
+        # The rules in database order: a database's event ids plus its offset index them.
+        self.rules = tuple(rule for group in groups.values() for rule in group)
+        self._databases = []
+        self._offsets = []
+        self.unreliable: list[Rule] = []
+        offset = 0
+        for group in groups.values():
+            database = _Database(hyperscan, group, cache_dir)
+            self._databases.append(database)
+            self._offsets.append(offset)
+            self.unreliable.extend(group[i] for i in sorted(database.unreliable))
+            offset += len(group)
+        self._unreliable_indices = frozenset(
+            i for i, rule in enumerate(self.rules) if rule in self.unreliable
+        )
+
+    def scan(self, text: str, kinds: frozenset[str]) -> Matches:
+        texts = _Texts(text)
+        by_rule: dict[int, list[tuple[int, int]]] = {}
+        for lowercase in (False, True):
+            databases = [
+                (d, o)
+                for d, o in zip(self._databases, self._offsets, strict=True)
+                if d.lowercase == lowercase and not d.kinds.isdisjoint(kinds)
+            ]
+            if not databases:
+                continue
+            target = texts.of_case(lowercase)
+            data = target.encode("utf-8", "surrogatepass")
+            events: list[tuple[int, int, int]] = []
+            for database, offset in databases:
+                database.scan(data, events, offset)
+            if events and len(data) != len(target):
+                events = _to_code_points(data, events)
+            for index, start, end in events:
+                if self.rules[index].kind in kinds and index not in self._unreliable_indices:
+                    by_rule.setdefault(index, []).append((start, end))
+        for index in self._unreliable_indices:
+            if self.rules[index].kind in kinds:
+                by_rule.setdefault(index, [])
+        found: Matches = []
+        for index in sorted(by_rule):
+            rule = self.rules[index]
+            target = texts.of(rule)
+            if index in self._unreliable_indices:
+                matches = _everywhere(rule, target)
+            elif rule.anchor is None:
+                matches = _confirm_windows(rule, target, by_rule[index])
+            else:
+                matches = _confirm_anchors(rule, target, by_rule[index])
+            if matches:
+                found.append((rule, matches))
+        return found
+
+
+def _to_code_points(data: bytes, events: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Byte offsets into UTF-8 `data` as code-point offsets (an offset inside a character
+    counts that character)."""
+    offsets = sorted({o for _, s, e in events for o in (s, e)})
+    to_cp: dict[int, int] = {}
+    last_byte = last_cp = 0
+    for b in offsets:
+        last_cp += len(data[last_byte:b].translate(None, _CONTINUATION_BYTES))
+        last_byte = b
+        to_cp[b] = last_cp
+    return [(i, to_cp[s], to_cp[e]) for i, s, e in events]
+
+
+def _everywhere(rule: Rule, text: str) -> list[re.Match[str]]:
+    """`re` over the whole text, for a rule Hyperscan does not find reliably."""
+    matches: list[re.Match[str]] = []
+    for m in rule.regex.finditer(text):
+        matches.append(m)
+        if rule.max_matches is not None and len(matches) >= rule.max_matches:
+            break
+    return matches
+
+
+def _confirm_windows(rule: Rule, text: str, events: list[tuple[int, int]]) -> list[re.Match[str]]:
+    n = len(text)
+    back = rule.width + 1
+    reach = rule.width + rule.lookahead + 1
+    clusters: list[list[int]] = []
+    last = -1
+    for end in sorted({end for _, end in events}):
+        if clusters and end - back <= last:  # overlaps the cluster before: extend it
+            clusters[-1][1] = last = end
+        else:
+            clusters.append([end - back if end > back else 0, end])
+            last = end
+    matches: list[re.Match[str]] = []
+    finditer = rule.regex.finditer
+    for lo, hi in clusters:
+        for m in finditer(text, lo, min(n, hi + reach)):
+            if m.start() > hi:
+                break
+            matches.append(m)
+            if rule.max_matches is not None and len(matches) >= rule.max_matches:
+                return matches
+    return matches
+
+
+def _confirm_anchors(rule: Rule, text: str, events: list[tuple[int, int]]) -> list[re.Match[str]]:
+    candidates = sorted({s for start, _ in events for s in (start, start + 1)})
+    matches: list[re.Match[str]] = []
+    match = rule.regex.match
+    position = 0
+    for start in candidates:
+        if start < position:
+            continue
+        m = match(text, start)
+        if m is None:
+            continue
+        matches.append(m)
+        if rule.max_matches is not None and len(matches) >= rule.max_matches:
+            break
+        position = m.end() if m.end() > m.start() else m.start() + 1
+    return matches
