@@ -155,3 +155,20 @@ def test_goal_and_context_are_both_screened(make_orchestrator):
         create_task(client, GOAL, context="Some background")
 
     assert sorted(screened) == sorted([GOAL, "Some background"])
+
+
+def test_a_pii_block_names_the_pii_it_found(make_orchestrator):
+    """With OCTOLLM_REFLEX_PII_ACTION=block the reflex blocks on PII alone."""
+    found = {"type": "Email", "start": 8, "end": 24, "confidence": 0.95, "masked": "*" * 12}
+
+    async def blocking(_request: Request) -> JSONResponse:
+        return JSONResponse({**verdict("block"), "pii_detected": True, "pii_matches": [found]})
+
+    with live_server(fake_reflex(blocking)) as url:
+        client = make_orchestrator(reflex_url=url)
+        response = client.post(TASKS, json={"goal": "Mail to jane@example.com"})
+
+    error = response.json()["error"]
+    assert response.status_code == 400
+    assert error["message"] == "goal: rejected by the reflex policy (Email)"
+    assert error["details"] == {"field": "goal", "constraint": "reflex_policy", "matches": [found]}

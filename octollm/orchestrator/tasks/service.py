@@ -94,15 +94,13 @@ class TaskService:
         verdicts = await asyncio.gather(*(self.reflex.check(body[name]) for name in fields))
         for name, verdict in zip(fields, verdicts, strict=True):
             if verdict["decision"] == "block":
-                kinds = sorted({m["type"] for m in verdict["injection_matches"]})
+                # An injection blocks; so may PII, when the Reflex Layer's policy says so.
+                matches = verdict["injection_matches"] or verdict["pii_matches"]
+                kinds = sorted({m["type"] for m in matches})
                 raise ApiError(
                     "VALIDATION_ERROR",
                     f"{name}: rejected by the reflex policy ({', '.join(kinds)})",
-                    {
-                        "field": name,
-                        "constraint": "reflex_policy",
-                        "matches": verdict["injection_matches"],
-                    },
+                    {"field": name, "constraint": "reflex_policy", "matches": matches},
                 )
 
     async def get(self, task_id: str) -> dict[str, Any]:
