@@ -3,6 +3,7 @@
 - `octollm serve [orchestrator|reflex|all]`: run one service or both in one process.
 - `octollm lint`: the project's rules for the specs (see octollm/contract/lint.py).
 - `octollm generate [--check]`: rebuild `generated/` from `specs/`, or show how it is stale.
+- `octollm arm llm --upstream URL --model NAME`: run the LLM arm (specs/arm.yaml) on port 8002.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def app_factory(component: str) -> Callable[..., object]:
-    if component == "orchestrator":
+    if component == "arm":
+        from octollm.arm.app import create_app
+    elif component == "orchestrator":
         from octollm.orchestrator.app import create_app
     else:
         from octollm.reflex.app import create_app
@@ -111,6 +114,51 @@ def _generate(settings: Settings, out: Path, check: bool) -> int:
     return 1 if report else 0
 
 
+ARM_OPTIONS = {  # `octollm arm llm` option -> Settings field
+    "upstream": "arm_upstream_url",
+    "model": "arm_model",
+    "arm_id": "arm_id",
+    "capabilities": "arm_capabilities",
+    "max_concurrency": "arm_max_concurrency",
+    "api_key_env": "arm_api_key_env",
+    "price_input_per_1k": "arm_price_input_per_1k",
+    "price_output_per_1k": "arm_price_output_per_1k",
+}
+
+
+def _add_arm_parser(commands: argparse._SubParsersAction) -> None:
+    arm = commands.add_parser("arm", help="run an arm (specs/arm.yaml)")
+    kinds = arm.add_subparsers(dest="kind", required=True)
+    llm = kinds.add_parser(
+        "llm",
+        help="the LLM arm: tasks go to an OpenAI-compatible POST {upstream}/v1/chat/completions",
+    )
+    llm.add_argument("--upstream", required=True, help="the model server's root URL")
+    llm.add_argument("--model", required=True, help="the model to ask for")
+    llm.add_argument("--host", help="address to bind (default OCTOLLM_HOST or 127.0.0.1)")
+    llm.add_argument("--port", type=int, help="port (default OCTOLLM_ARM_PORT or 8002)")
+    llm.add_argument("--arm-id", help="the arm's id (default llm)")
+    llm.add_argument("--capabilities", help="comma-separated (default general)")
+    llm.add_argument("--max-concurrency", type=int, help="tasks at once (default 4)")
+    llm.add_argument("--api-key-env", help="the environment variable holding the API key")
+    llm.add_argument("--price-input-per-1k", help="USD per 1000 prompt tokens")
+    llm.add_argument("--price-output-per-1k", help="USD per 1000 completion tokens")
+
+
+def _arm(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from octollm.arm.llm import LlmArmConfig
+
+    given = {field: getattr(args, option) for option, field in ARM_OPTIONS.items()}
+    settings = Settings.from_env(**{k: v for k, v in given.items() if v is not None})
+    try:
+        LlmArmConfig.from_settings(settings)
+    except ValueError as exc:
+        parser.error(f"arm llm: {exc}")
+    log.configure(settings.log_level)
+    asyncio.run(_serve(settings, ("arm",), args.host or settings.host, args.port))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="octollm", description=__doc__)
@@ -124,6 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     generate = commands.add_parser("generate", help="rebuild generated/ from specs/")
     generate.add_argument("--check", action="store_true", help="only report what is stale")
     generate.add_argument("--out", type=Path, default=ROOT / "generated", help="target folder")
+    _add_arm_parser(commands)
     args = parser.parse_args(argv)
 
     # connexion imports Starlette's test client, which warns about httpx on every start.
@@ -133,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _lint(settings)
     if args.command == "generate":
         return _generate(settings, args.out, args.check)
+    if args.command == "arm":
+        return _arm(args, parser)
     components = COMPONENTS if args.component == "all" else (args.component,)
     if args.port is not None and len(components) > 1:
         parser.error("--port needs a single component: octollm serve orchestrator --port 9000")

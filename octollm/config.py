@@ -42,6 +42,16 @@ class Settings:
     redis_timeout_seconds: float = 0.5
     validate_responses: bool = False
     log_level: str = "INFO"
+    # The LLM arm (`octollm arm llm`); prices are empty when unknown (no cost enforcement).
+    arm_port: int = 8002
+    arm_upstream_url: str = ""
+    arm_model: str = ""
+    arm_id: str = "llm"
+    arm_capabilities: str = "general"
+    arm_max_concurrency: int = 4
+    arm_api_key_env: str = ""
+    arm_price_input_per_1k: str = ""
+    arm_price_output_per_1k: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from octollm.contract.bundle import bundle, render
 
-SERVICES = ("orchestrator", "reflex")
+SERVICES = ("orchestrator", "reflex", "arm")
 OPENAPI_PYTHON_CLIENT = "0.29.1"  # the pins of pyproject.toml's `generate` extra
 BLACK = "26.10.1"
 TYPESCRIPT_TOOLS = Path(__file__).resolve().parents[2] / "tools" / "typescript"

@@ -10,7 +10,9 @@ to fix. The rules:
 - `example-valid`: every example (request, response, parameter) validates against its schema.
 - `errors-documented`: 400 and 500 are documented.
 - `error-envelope`: every 4xx/5xx response is the shared `ErrorEnvelope`.
-- `request-strict`: every object in a request body says `additionalProperties: false`.
+- `request-strict`: every object in a request body says `additionalProperties: false`, unless
+  it says `x-tolerant-reader: true`: an object another service owns, whose unknown fields the
+  receiver deliberately ignores (the Task an arm receives, in `arm.yaml`).
 - `handler-resolves`: the operationId names a handler whose arguments match the operation.
 - `handler-used`: every handler is named by an operationId.
 """
@@ -38,6 +40,7 @@ from octollm.http.validation import FORMAT_CHECKER
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
+TOLERANT = "x-tolerant-reader"  # exempts a request object from `request-strict`, on purpose
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ def check_operation(op: Operation, bundled_spec: dict[str, Any]) -> Iterator[tup
             if problem := _invalid(Draft4RequestValidator, media.get("schema", {}), value):
                 yield "example-valid", f"request example {name!r}: {problem}"
         for where, schema in _objects(media.get("schema", {}), "body"):
-            if schema.get("additionalProperties") is not False:
+            if schema.get("additionalProperties") is not False and not schema.get(TOLERANT):
                 yield "request-strict", f"{where} does not say additionalProperties: false"
     responses = r.get("responses", {})
     successes = [s for s in responses if str(s).startswith("2")]
