@@ -3,9 +3,18 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from octollm.reflex.detection.normalize import MIXED_TABLE, fold, fold_chars, lower_ascii
+from octollm.reflex.detection.normalize import (
+    ALWAYS_TABLE,
+    MIXED_TABLE,
+    fold,
+    fold_chars,
+    lower_ascii,
+)
+from octollm.reflex.detection.samples import BENIGN, FINDINGS
 
 
 @pytest.mark.parametrize(
@@ -94,3 +103,92 @@ def test_long_runs_fold_in_linear_time(text):
     assert len(folded.text) <= len(text)
     if folded.text:
         assert folded.end(len(folded.text)) <= len(text)
+
+
+# --- the fast fold against a plain one -----------------------------------------------------------
+
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def reference_fold(text: str) -> tuple[str, list[int]]:
+    """The module docstring's folding, character by character: the folded text and, for each
+    of its characters, where it came from."""
+    n = len(text)
+    out: list[str] = []
+    origin: list[int] = []
+    i = 0
+    while i < n:
+        if text[i].isascii():
+            out.append(text[i])
+            origin.append(i)
+            i += 1
+            continue
+        start = i
+        run_start = next(
+            (p for p in range(start + 1, n) if text[p : p + 256].isascii() and p + 256 <= n),
+            n,
+        )
+        newline = text.find("\n", start, run_start)
+        end = newline if newline >= 0 else run_start
+        stretch = text[start:end]
+        needs = (
+            any(
+                0xC0 <= ord(c) <= 0x24F or 0x1E00 <= ord(c) <= 0x1EFF or ord(c) in ALWAYS_TABLE
+                for c in stretch
+            )
+            or (start > 0 and text[start - 1] in _LETTERS)
+            or (end < n and text[end] in _LETTERS)
+            or any(
+                text[k] in _LETTERS
+                and (not text[k - 1].isascii() or (k + 1 < end and not text[k + 1].isascii()))
+                for k in range(start + 1, end)
+            )
+        )
+        for k in range(start, end):
+            folded = text[k].translate(MIXED_TABLE) if needs else text[k]
+            out.append(folded)
+            origin.extend([k] * len(folded))
+        i = end
+    return "".join(out), origin
+
+
+_ALPHABET = (
+    "aZx ,.-\n1"  # ASCII
+    "éÉçñßøłąőỏấ"  # Latin beyond ASCII (Latin-1, Extended-A, Extended Additional)
+    "аеіжЖщ"  # Cyrillic, homoglyphs and not
+    "αοΩλ"  # Greek
+    "中文한"  # CJK, Hangul
+    "\u200b\u00ad\u202e\u0301\ufeff"  # deleted: zero-width, soft hyphen, bidi, combining
+    "\u00a0\u3000"  # spaces
+    "ｉＡ①"  # fullwidth, enclosed
+    "𝐢😀"  # astral
+    "’“°€™"  # punctuation and symbols of Windows-1252
+)
+
+
+def random_texts(count: int) -> list[str]:
+    rng = random.Random(11)
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            if rng.random() < 0.3:
+                parts.append(
+                    rng.choice(("a", " ", "ab ", "x\n")) * rng.choice((1, 30, 255, 256, 300))
+                )
+            else:
+                parts.append("".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 40))))
+        texts.append("".join(parts))
+    return texts
+
+
+def test_fold_is_the_plain_fold():
+    samples = random_texts(1500) + [p for p in BENIGN] + [f for f in FINDINGS]
+    for text in samples:
+        folded = fold(text)
+        expected, origin = reference_fold(text)
+        assert folded.text == expected, repr(text)
+        assert [folded.start(i) for i in range(len(expected))] == origin, repr(text)
+        assert [folded.end(i + 1) for i in range(len(expected))] == [o + 1 for o in origin]
+        if folded.data is not None:
+            assert folded.data == folded.text.encode("utf-8", "surrogatepass")

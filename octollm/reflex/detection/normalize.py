@@ -28,7 +28,6 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # --- the tables ----------------------------------------------------------------------------------
@@ -126,7 +125,6 @@ def _build_tables() -> tuple[dict[int, int | None], dict[int, int | None]]:
 
 
 ALWAYS_TABLE, MIXED_TABLE = _build_tables()
-_FOLDED = {chr(k): "" if v is None else chr(v) for k, v in MIXED_TABLE.items()}
 
 
 def _char_class(code_points: list[int]) -> str:
@@ -140,55 +138,11 @@ def _char_class(code_points: list[int]) -> str:
     return "".join(f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
 
 
-class _CharSet:
-    """Finds characters of a set. A class of astral characters makes `re` slow on every
-    character, so the set is two patterns: its BMP part, and its astral part, tried only when
-    the text has an astral character at all."""
-
-    _ASTRAL = re.compile("[\\U00010000-\\U0010ffff]")
-
-    def __init__(self, code_points: list[int]) -> None:
-        self.bmp = re.compile(f"[{_char_class([c for c in code_points if c < 0x10000])}]")
-        self.astral = re.compile(f"[{_char_class([c for c in code_points if c >= 0x10000])}]")
-
-    def search(self, text: str, start: int, end: int) -> bool:
-        if self.bmp.search(text, start, end) is not None:
-            return True
-        return (
-            self._ASTRAL.search(text, start, end) is not None
-            and self.astral.search(text, start, end) is not None
-        )
-
-    def positions(self, text: str, start: int, end: int) -> list[int]:
-        found = [m.start() for m in self.bmp.finditer(text, start, end)]
-        if self._ASTRAL.search(text, start, end) is not None:
-            found = sorted(found + [m.start() for m in self.astral.finditer(text, start, end)])
-        return found
-
-    def sub(self, repl: Callable[[re.Match[str]], str], text: str) -> str:
-        text = self.bmp.sub(repl, text)
-        if self._ASTRAL.search(text) is not None:
-            text = self.astral.sub(repl, text)
-        return text
-
-
 # Non-ASCII text is found in the UTF-8 bytes: `bytes.find` is far faster than a regex.
 _HIGH_BYTES = bytes(0 if b < 0x80 else 1 for b in range(256))
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 _ASCII_STRETCH = bytes(256)  # this many ASCII characters in a row end a stretch
-_ALWAYS_CHARS = _CharSet(list(ALWAYS_TABLE))
-_FOLDABLE_CHARS = _CharSet(list(MIXED_TABLE))
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_ASTRAL = re.compile("[\\U00010000-\\U0010ffff]")
-# What makes a stretch need folding: a Latin letter touching a non-ASCII character, a Latin
-# letter beyond ASCII, or a character folded wherever it is. Each pattern starts with a class
-# `re` can skip to quickly, so that text in another script is passed over fast.
-_MIXED_SCRIPT = re.compile(r"[A-Za-z](?:(?=[^\x00-\x7f])|(?<=[^\x00-\x7f][A-Za-z]))")
-_LATIN_EXTENDED = re.compile("[\\u00c0-\\u024f\\u1e00-\\u1eff]")
-_FOLDABLE_BMP_RUN = re.compile(f"[{_char_class([c for c in MIXED_TABLE if c < 0x10000])}]+")
-_FOLDABLE_RUN = re.compile(f"[{_char_class(list(MIXED_TABLE))}]+")
-_DELETED = frozenset(chr(c) for c, v in ALWAYS_TABLE.items() if v is None)
-_DELETED_RUN = re.compile(f"[{_char_class([ord(c) for c in _DELETED])}]+")
+_DELETED_RUN = re.compile(f"[{_char_class([c for c, v in ALWAYS_TABLE.items() if v is None])}]+")
 
 
 def lower_ascii(text: str) -> str:
@@ -201,7 +155,7 @@ def lower_ascii(text: str) -> str:
 
 def fold_chars(text: str) -> str:
     """Every foldable character of `text` folded, whatever its surroundings (see `fold`)."""
-    return _FOLDABLE_CHARS.sub(lambda m: _FOLDED[m[0]], text)
+    return text.translate(MIXED_TABLE)
 
 
 # --- folding -------------------------------------------------------------------------------------
@@ -218,6 +172,8 @@ class Folded:
     # been deleted up to its end.
     _at: tuple[int, ...] = field(default=(), repr=False)
     _deleted: tuple[int, ...] = field(default=(), repr=False)
+    # The folded text in UTF-8 (surrogates passed), when `fold` had it at hand.
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
     def _original_index(self, i: int) -> int:
         if not self._at:
@@ -234,87 +190,168 @@ class Folded:
         return self._original_index(i - 1) + 1 if i > 0 else 0
 
 
-def _non_ascii_stretches(text: str) -> tuple[bytes, list[tuple[int, int, int, int]]]:
-    """The UTF-8 bytes of `text`, and the stretches of it with non-ASCII characters, each from
-    a non-ASCII character to the end of its line or the next run of ASCII characters as long
-    as `_ASCII_STRETCH`: (byte start, byte end, code-point start, code-point end)."""
+def _utf8_alternatives(code_points: list[int]) -> re.Pattern[bytes]:
+    """A pattern of the UTF-8 encodings of the code points (by shared prefix: small)."""
+    by_prefix: dict[bytes, list[int]] = {}
+    for cp in sorted(code_points):
+        encoded = chr(cp).encode("utf-8", "surrogatepass")
+        by_prefix.setdefault(encoded[:-1], []).append(encoded[-1])
+    alternatives = []
+    for prefix, lasts in by_prefix.items():
+        ranges: list[list[int]] = []
+        for b in lasts:
+            if ranges and b == ranges[-1][1] + 1:
+                ranges[-1][1] = b
+            else:
+                ranges.append([b, b])
+        body = "".join(f"\\x{lo:02x}-\\x{hi:02x}" for lo, hi in ranges)
+        alternatives.append("".join(f"\\x{b:02x}" for b in prefix) + f"[{body}]")
+    return re.compile("|".join(alternatives).encode("ascii"))
+
+
+# Byte-level tests of a stretch's UTF-8, fast (no decoding, no regex over every character):
+# - lead bytes of Latin letters beyond ASCII: U+00C0-U+023F (the common ones), then the rest
+#   of `_LATIN_EXTENDED`;
+# - an ASCII letter next to a non-ASCII byte (`_ADJACENT` maps letters to `a`, the bytes of
+#   non-ASCII characters to `n`): a Latin letter touching another script;
+# - a character folded wherever it is (its lead byte first, then the pattern).
+_NOT_LATIN_LEADS = bytes(b for b in range(256) if not 0xC3 <= b <= 0xC8)
+_OTHER_LATIN = re.compile(rb"\xc9[\x80-\x8f]|\xe1[\xb8-\xbb]")
+_ADJACENT = bytes(
+    ord("a") if chr(b).isalpha() and b < 0x80 else ord("n") if b >= 0x80 else ord(".")
+    for b in range(256)
+)
+_ALWAYS_LEADS = frozenset(chr(c).encode("utf-8", "surrogatepass")[0] for c in ALWAYS_TABLE)
+_NOT_ALWAYS_LEADS = bytes(b for b in range(256) if b not in _ALWAYS_LEADS)
+_ALWAYS_UTF8 = _utf8_alternatives(list(ALWAYS_TABLE))
+
+# Folding a stretch: most European text is in Windows-1252, whose codec (and `bytes.translate`)
+# work in C; anything else goes through `str.translate` with a dict that knows the common code
+# points (a code point it does not know costs a raised and caught `KeyError`).
+_CP1252 = "cp1252"
+
+
+def _cp1252_table() -> tuple[bytes, bytes]:
+    table = bytearray(range(256))
+    delete = bytearray()
+    for b in range(0x80, 0x100):
+        try:
+            ch = bytes([b]).decode(_CP1252)
+        except UnicodeDecodeError:
+            continue
+        target = MIXED_TABLE.get(ord(ch), ord(ch))
+        if target is None:
+            delete.append(b)
+        else:
+            table[b] = chr(target).encode(_CP1252)[0]
+        # What `_fold_cp1252` relies on: what folding changes here makes its stretch folded.
+        trigger = 0xC0 <= ord(ch) <= 0x24F or ord(ch) in ALWAYS_TABLE
+        assert target == ord(ch) or trigger, f"U+{ord(ch):04X}"
+    assert len(delete) == 1, delete
+    return bytes(table), bytes(delete)
+
+
+_CP1252_FOLD, _CP1252_DELETE = _cp1252_table()
+_FOLD_MAP: dict[int, int | None] = {cp: cp for cp in range(0x3000)} | MIXED_TABLE
+
+
+def _fold_cp1252(text: str, encoded: bytes) -> Folded:
+    """`fold` of a text in Windows-1252, in one pass: every character of that code page that
+    folding changes is a Latin letter beyond ASCII or one folded anywhere, which makes its
+    stretch one that is folded; so folding every stretch is folding the right ones."""
+    deleted: list[tuple[int, int]] = []
+    position = encoded.find(_CP1252_DELETE)  # the soft hyphen, the one deleted character
+    while position >= 0:
+        end = position + 1
+        while encoded[end : end + 1] == _CP1252_DELETE:
+            end += 1
+        deleted.append((position, end - position))
+        position = encoded.find(_CP1252_DELETE, end)
+    folded = encoded.translate(_CP1252_FOLD, _CP1252_DELETE)
+    if folded == encoded:
+        return Folded(text, text)
+    return _folded(folded.decode(_CP1252), text, deleted)
+
+
+def _fold_chars_fast(stretch: str) -> str:
+    """`stretch` with every character of `MIXED_TABLE` folded (deleted ones too)."""
+    try:
+        encoded = stretch.encode(_CP1252)
+    except UnicodeEncodeError:
+        return stretch.translate(_FOLD_MAP)
+    return encoded.translate(_CP1252_FOLD, _CP1252_DELETE).decode(_CP1252)
+
+
+def _fold_stretch(stretch: str, offset: int, deleted: list[tuple[int, int]]) -> str:
+    """`stretch` folded; runs of deleted characters (original start, length) appended to
+    `deleted`."""
+    for m in _DELETED_RUN.finditer(stretch):
+        deleted.append((offset + m.start(), m.end() - m.start()))
+    return _fold_chars_fast(_DELETED_RUN.sub("", stretch))
+
+
+def fold(text: str) -> Folded:
+    """The folded form of `text` (see the module docstring).
+
+    Works on the UTF-8 bytes (which the scanner needs anyway): the stretches are found with
+    `bytes.find`, tested with byte-level checks, and only the stretches that need folding are
+    decoded; the folded text's UTF-8 comes with it (`Folded.data`)."""
+    if text.isascii():
+        return Folded(text, text)
+    try:
+        return _fold_cp1252(text, text.encode(_CP1252))
+    except UnicodeEncodeError:
+        pass
     data = text.encode("utf-8", "surrogatepass")
     high = data.translate(_HIGH_BYTES)
-    stretches: list[tuple[int, int, int, int]] = []
-    byte_pos = char_pos = 0  # a byte offset and the code-point offset it is at
-
-    def to_char(b: int) -> int:
-        nonlocal byte_pos, char_pos
-        char_pos += len(data[byte_pos:b].translate(None, _CONTINUATION_BYTES))
-        byte_pos = b
-        return char_pos
-
+    adjacent = b""
+    pieces: list[bytes] = []
+    deleted: list[tuple[int, int]] = []
+    last = 0  # bytes of `data` up to here are in `pieces`
+    counted_byte = counted_char = 0  # a byte offset into `data` and its code-point offset
     start = high.find(1)
     while start >= 0:
         end = high.find(_ASCII_STRETCH, start)
         end = len(data) if end < 0 else end
         newline = data.find(b"\n", start, end)
         end = newline if newline >= 0 else end
-        stretches.append((start, end, to_char(start), to_char(end)))
+        chunk = data[start:end]
+        needs = bool(chunk.translate(None, _NOT_LATIN_LEADS))
+        if not needs:
+            if not adjacent:
+                adjacent = data.translate(_ADJACENT)
+            lo = start - 1 if start else 0
+            needs = (
+                adjacent.find(b"an", lo, end + 1) >= 0
+                or adjacent.find(b"na", lo, end + 1) >= 0
+                or _OTHER_LATIN.search(chunk) is not None
+                or (
+                    bool(chunk.translate(None, _NOT_ALWAYS_LEADS))
+                    and _ALWAYS_UTF8.search(chunk) is not None
+                )
+            )
+        if needs:
+            stretch = chunk.decode("utf-8", "surrogatepass")
+            folded = _fold_chars_fast(stretch)
+            if len(folded) != len(stretch):  # characters deleted: note where
+                counted_char += len(data[counted_byte:start].translate(None, _CONTINUATION_BYTES))
+                counted_byte = start
+                folded = _fold_stretch(stretch, counted_char, deleted)
+            if folded != stretch:
+                pieces.append(data[last:start])
+                pieces.append(folded.encode("utf-8", "surrogatepass"))
+                last = end
         start = high.find(1, end)
-    return data, stretches
-
-
-# Byte-level tests (fast) that rule out the slower regex ones: the stretch has no ASCII letter,
-# no lead byte of a Latin letter beyond ASCII, no lead byte of a character folded anywhere.
-_NOT_ASCII_LETTERS = bytes(b for b in range(256) if not chr(b).isalpha() or b >= 0x80)
-_NOT_LATIN_LEADS = bytes(b for b in range(256) if not 0xC3 <= b <= 0xC9)
-_ALWAYS_LEADS = frozenset(chr(c).encode("utf-8", "surrogatepass")[0] for c in ALWAYS_TABLE)
-_NOT_ALWAYS_LEADS = bytes(b for b in range(256) if b not in _ALWAYS_LEADS)
-
-
-def _needs_folding(text: str, data: bytes, stretch: tuple[int, int, int, int]) -> bool:
-    """Whether a stretch has a Latin letter touching a non-ASCII character, a Latin letter
-    beyond ASCII, or a character folded wherever it is."""
-    b_start, b_end, s, e = stretch
-    chunk = data[b_start:b_end]
-    if chunk.translate(None, _NOT_LATIN_LEADS) and _LATIN_EXTENDED.search(text, s, e):
-        return True
-    if (s > 0 and text[s - 1] in _ASCII_LETTERS) or (e < len(text) and text[e] in _ASCII_LETTERS):
-        return True
-    if chunk.translate(None, _NOT_ASCII_LETTERS) and _MIXED_SCRIPT.search(text, s, e):
-        return True
-    return bool(chunk.translate(None, _NOT_ALWAYS_LEADS)) and _ALWAYS_CHARS.search(text, s, e)
-
-
-def _fold_stretch(stretch: str, offset: int, deleted: list[tuple[int, int]]) -> str:
-    """`stretch` folded; runs of deleted characters (original start, length) appended to
-    `deleted`. Deletions go first, in one pass; then runs of foldable characters are folded a
-    run at a time (`map` over a dict: fast even for a long run of one character)."""
-    if not _DELETED.isdisjoint(stretch):
-        for m in _DELETED_RUN.finditer(stretch):
-            deleted.append((offset + m.start(), m.end() - m.start()))
-        stretch = _DELETED_RUN.sub("", stretch)
-    pattern = _FOLDABLE_BMP_RUN if _ASTRAL.search(stretch) is None else _FOLDABLE_RUN
-    return pattern.sub(lambda m: "".join(map(_FOLDED.__getitem__, m[0])), stretch)
-
-
-def fold(text: str) -> Folded:
-    """The folded form of `text` (see the module docstring)."""
-    if text.isascii():
-        return Folded(text, text)
-    pieces: list[str] = []
-    deleted: list[tuple[int, int]] = []
-    last = 0
-    data, stretches = _non_ascii_stretches(text)
-    for stretch in stretches:
-        if not _needs_folding(text, data, stretch):
-            continue  # another script, nothing disguised: left as it is
-        s, e = stretch[2], stretch[3]
-        pieces.append(text[last:s])
-        pieces.append(_fold_stretch(text[s:e], s, deleted))
-        last = e
     if not pieces:
-        return Folded(text, text)
-    pieces.append(text[last:])
-    folded = "".join(pieces)
-    if folded == text:
-        return Folded(text, text)
+        return Folded(text, text, data=data)
+    pieces.append(data[last:])
+    folded_data = b"".join(pieces)
+    return _folded(folded_data.decode("utf-8", "surrogatepass"), text, deleted, folded_data)
+
+
+def _folded(
+    folded: str, text: str, deleted: list[tuple[int, int]], data: bytes | None = None
+) -> Folded:
     at: list[int] = []
     counts: list[int] = []
     total = 0
@@ -322,4 +359,4 @@ def fold(text: str) -> Folded:
         at.append(start - total)
         total += length
         counts.append(total)
-    return Folded(folded, text, tuple(at), tuple(counts))
+    return Folded(folded, text, tuple(at), tuple(counts), data)

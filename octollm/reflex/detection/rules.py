@@ -159,9 +159,6 @@ class Rule:
     # A Hyperscan expression to use instead of the body: it must match a suffix of every match
     # of the body (so it ends where the match ends); a cheaper superset.
     prefilter: str | None = None
-    # Rules are compiled into one Hyperscan database per kind and `database`: some patterns
-    # scan faster apart.
-    database: str = ""
 
     def __post_init__(self) -> None:
         _check_body(self.name, self.body)

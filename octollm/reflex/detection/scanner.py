@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from octollm.reflex.detection.normalize import lower_ascii
 from octollm.reflex.detection.rules import Rule
-from octollm.reflex.detection.selftest import unreliable
+from octollm.reflex.detection.selftest import SELFTEST_VERSION, unreliable
 
 Matches = list[tuple[Rule, list[re.Match[str]]]]
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
@@ -42,7 +42,7 @@ _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 class Scanner(Protocol):
     name: str
 
-    def scan(self, text: str, kinds: frozenset[str]) -> Matches: ...
+    def scan(self, text: str, kinds: frozenset[str], data: bytes | None = None) -> Matches: ...
 
 
 class _Texts:
@@ -71,7 +71,7 @@ class ReScanner:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
 
-    def scan(self, text: str, kinds: frozenset[str]) -> Matches:
+    def scan(self, text: str, kinds: frozenset[str], data: bytes | None = None) -> Matches:
         texts = _Texts(text)
         found: Matches = []
         for rule in self.rules:
@@ -106,19 +106,19 @@ class _Database:
 
     def __init__(self, hyperscan: Any, rules: list[Rule], cache_dir: Path | None):
         self.hs = hyperscan
-        self.kinds = frozenset(rule.kind for rule in rules)
-        self.lowercase = rules[0].lowercase
         flags = []
         for rule in rules:
             f = hyperscan.HS_FLAG_MULTILINE
-            if rule.caseless:
+            # A `lowercase` rule runs on the text as it is, ignoring ASCII case: the same matches
+            # as on the lower-cased text (Hyperscan folds ASCII letters only), without lowering it.
+            if rule.caseless or rule.lowercase:
                 f |= hyperscan.HS_FLAG_CASELESS
             if rule.anchor is not None:
                 f |= hyperscan.HS_FLAG_SOM_LEFTMOST
             flags.append(f)
         expressions = [rule.expression for rule in rules]
         digest = hashlib.sha256(
-            repr((hyperscan.__version__, expressions, flags)).encode()
+            repr((hyperscan.__version__, SELFTEST_VERSION, expressions, flags)).encode()
         ).hexdigest()[:32]
         path = cache_dir / f"rules-{digest}.hsdb" if cache_dir is not None else None
         self.db = self._load(path) if path is not None else None
@@ -131,7 +131,7 @@ class _Database:
             verdict = sorted(unreliable(rules, self._events))
             if path is not None:
                 self._store(path, verdict)
-        # Rules Hyperscan does not find as `re` does (see selftest.py): `re` runs them.
+        # Rules Hyperscan does not find as `re` does (see selftest.py).
         self.unreliable = frozenset(verdict)
 
     def _load(self, path: Path) -> Any:
@@ -171,22 +171,21 @@ class _Database:
         if scratch is None:
             scratch = self._local.scratch = self.hs.Scratch(self.db)
         append = events.append
-        self.db.scan(
-            data,
-            match_event_handler=lambda i, start, end, _flags, _ctx: append(
-                (i + offset, start, end)
-            ),
-            scratch=scratch,
-        )
+        if offset:
+            handler = lambda i, start, end, _flags, _ctx: append((i + offset, start, end))  # noqa: E731
+        else:
+            handler = lambda i, start, end, _flags, _ctx: append((i, start, end))  # noqa: E731
+        self.db.scan(data, match_event_handler=handler, scratch=scratch)
 
 
 class HyperscanScanner:
     """Hyperscan finds where each rule can match; `re` confirms there (see the module doc).
 
-    Rules are compiled into a few databases (by kind, `database`, and whether they run on the
-    lower-cased text), which scan faster than one big one. Each database is tested against
-    `re` once (selftest.py); a rule that fails the test is run with `re` over the whole text.
-    Compiling takes seconds: a compiled database (and its test's verdict) is kept in
+    Every rule is compiled into one database, scanned once over the text (more databases cost
+    a pass each, and a Python call each, which is most of the time of a short text). The
+    database is tested against `re` once (selftest.py): rules it misses next to the others are
+    compiled again apart, and a rule it misses even alone is run with `re` over the whole
+    text. Compiling takes seconds: a compiled database (and its test's verdict) is kept in
     `cache_dir` under a hash of its expressions, flags and the Hyperscan version, and loaded
     from there next time (one that fails to load is compiled again). `cache_dir=None`: no
     cache."""
@@ -197,60 +196,57 @@ class HyperscanScanner:
         import hyperscan
 
         self.rules = tuple(rules)
-        groups: dict[tuple[bool, str, str], list[Rule]] = {}
-        for rule in self.rules:
-            groups.setdefault((rule.lowercase, rule.kind, rule.database), []).append(rule)
-        # The rules in database order: a database's event ids plus its offset index them.
-        self.rules = tuple(rule for group in groups.values() for rule in group)
-        self._databases = []
-        self._offsets = []
+        self._databases: list[tuple[_Database, int]] = []
+        self._by_event: list[Rule] = []  # a database's event ids plus its offset index this
         self.unreliable: list[Rule] = []
-        offset = 0
-        for group in groups.values():
+        groups = [list(self.rules)]
+        while groups:
+            group = groups.pop(0)
             database = _Database(hyperscan, group, cache_dir)
-            self._databases.append(database)
-            self._offsets.append(offset)
-            self.unreliable.extend(group[i] for i in sorted(database.unreliable))
-            offset += len(group)
-        self._unreliable_indices = frozenset(
-            i for i, rule in enumerate(self.rules) if rule in self.unreliable
-        )
-
-    def scan(self, text: str, kinds: frozenset[str]) -> Matches:
-        texts = _Texts(text)
-        by_rule: dict[int, list[tuple[int, int]]] = {}
-        for lowercase in (False, True):
-            databases = [
-                (d, o)
-                for d, o in zip(self._databases, self._offsets, strict=True)
-                if d.lowercase == lowercase and not d.kinds.isdisjoint(kinds)
-            ]
-            if not databases:
-                continue
-            target = texts.of_case(lowercase)
-            data = target.encode("utf-8", "surrogatepass")
-            events: list[tuple[int, int, int]] = []
-            for database, offset in databases:
-                database.scan(data, events, offset)
-            if events and len(data) != len(target):
-                events = _to_code_points(data, events)
-            for index, start, end in events:
-                if self.rules[index].kind in kinds and index not in self._unreliable_indices:
-                    by_rule.setdefault(index, []).append((start, end))
-        for index in self._unreliable_indices:
-            if self.rules[index].kind in kinds:
-                by_rule.setdefault(index, [])
-        found: Matches = []
-        for index in sorted(by_rule):
-            rule = self.rules[index]
-            target = texts.of(rule)
-            if index in self._unreliable_indices:
-                matches = _everywhere(rule, target)
-            elif rule.anchor is None:
-                matches = _confirm_windows(rule, target, by_rule[index])
+            missed = [group[i] for i in sorted(database.unreliable)]
+            if not missed:
+                self._databases.append((database, len(self._by_event)))
+                self._by_event.extend(group)
+            elif len(group) == 1:
+                self.unreliable.extend(group)
             else:
-                matches = _confirm_anchors(rule, target, by_rule[index])
-            if matches:
+                rest = [rule for rule in group if rule not in missed]
+                groups.extend([rest] if rest else [])
+                groups.extend([rule] for rule in missed)
+        position = {rule.name: i for i, rule in enumerate(self.rules)}
+        self.unreliable.sort(key=lambda rule: position[rule.name])
+
+    def scan(self, text: str, kinds: frozenset[str], data: bytes | None = None) -> Matches:
+        """The matches of the rules of `kinds` (`data`: the text in UTF-8, if at hand)."""
+        if data is None:
+            data = text.encode("utf-8", "surrogatepass")
+        events: list[tuple[int, int, int]] = []
+        for database, offset in self._databases:
+            database.scan(data, events, offset)
+        found: Matches = []
+        texts = _Texts(text)
+        if events:
+            if len(data) != len(text):
+                events = _to_code_points(data, events)
+            by_rule: dict[int, list[tuple[int, int]]] = {}
+            for index, start, end in events:
+                if index in by_rule:
+                    by_rule[index].append((start, end))
+                else:
+                    by_rule[index] = [(start, end)]
+            for index in sorted(by_rule):
+                rule = self._by_event[index]
+                if rule.kind not in kinds:
+                    continue
+                target = texts.of(rule)
+                if rule.anchor is None:
+                    matches = _confirm_windows(rule, target, by_rule[index])
+                else:
+                    matches = _confirm_anchors(rule, target, by_rule[index])
+                if matches:
+                    found.append((rule, matches))
+        for rule in self.unreliable:
+            if rule.kind in kinds and (matches := _everywhere(rule, texts.of(rule))):
                 found.append((rule, matches))
         return found
 

@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterator
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
+from octollm.reflex.detection.normalize import lower_ascii
 from octollm.reflex.detection.rules import Rule
 
+SELFTEST_VERSION = 2  # part of a cached verdict's key: a changed test tests again
 SAMPLES_PER_RULE = 48
 FILLERS = (" ", "a", "-", ".", "\n", "x1", "<", "\t")
 RUNS = (0, 1, 9, 15, 17, 33, 130)
@@ -68,15 +70,18 @@ def _generate(items: object, rng: random.Random, mode: str) -> str:
 
 def samples(rule: Rule, count: int = SAMPLES_PER_RULE) -> Iterator[str]:
     """Distinct strings the rule matches, each with a space on either side: a third with every
-    repeat as short as it can be, a third as long, a third with each repeat either."""
+    repeat as short as it can be, a third as long, a third with each repeat either. Hyperscan
+    runs a `lowercase` rule ignoring case on the text as it is: its samples come in lower,
+    upper and title case."""
     rng = random.Random(rule.name)
     parsed = _parser.parse(rule._cased(rule.body), rule.flags)
     seen: set[str] = set()
     for attempt in range(count * 20):
         text = " " + _generate(parsed, rng, ("min", "max", "mixed")[attempt % 3]) + " "
         if rule.lowercase:
-            text = text.lower()
-        if text not in seen and rule.regex.search(text):
+            lowered = text.encode("utf-8").lower()  # bytes: ASCII letters only
+            text = (lowered, lowered.upper(), lowered.title())[len(seen) % 3].decode("utf-8")
+        if text not in seen and rule.regex.search(lower_ascii(text) if rule.lowercase else text):
             seen.add(text)
             yield text
             if len(seen) >= count:
@@ -115,7 +120,7 @@ def _covered(rule: Rule, text: str, events: list[tuple[int, int]]) -> bool:
 
     starts = {s for s, _ in events}
     ends = {e for _, e in events}
-    for m in rule.regex.finditer(text):
+    for m in rule.regex.finditer(lower_ascii(text) if rule.lowercase else text):
         if rule.anchor is not None:
             start = offset(m.start())
             if start not in starts and start - 1 not in starts:

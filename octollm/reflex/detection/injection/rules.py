@@ -203,7 +203,6 @@ RULES: tuple[InjectionRule, ...] = (
     ),
     InjectionRule(
         name="system_role.tag",
-        database="tags",  # apart: Hyperscan misses matches of it next to other rules
         type="SystemRole",
         severity="high",
         confidence=0.85,

@@ -53,7 +53,6 @@ RULES: tuple[PiiRule, ...] = (
     ),
     PiiRule(
         name="phone.nanp",
-        database="shapes",
         type="Phone",
         body=r"(?:\+?1[ .\-]?)?(?:\([0-9]{3}\)[ .\-]?|[0-9]{3}[ .\-])[0-9]{3}[ .\-][0-9]{4}",
         prefilter=r"[ .\-)][0-9]{3}[ .\-][0-9]{4}",
@@ -76,7 +75,6 @@ RULES: tuple[PiiRule, ...] = (
     ),
     PiiRule(
         name="phone.national",
-        database="shapes",
         type="Phone",
         body=r"\(0[1-9][0-9]{0,3}\)[ .\-]?[0-9]{3,4}[ .\-]?[0-9]{3,4}"
         r"|0[1-9][0-9]{1,3}[ \-][0-9]{3,4}[ \-]?[0-9]{3,4}|0[1-9](?:[ .][0-9]{2}){4}",
@@ -150,7 +148,6 @@ RULES: tuple[PiiRule, ...] = (
     ),
     PiiRule(
         name="vin",
-        database="shapes",
         type="VIN",
         body=r"[A-HJ-NPR-Z0-9]{17}",
         before=ALNUM,
@@ -161,7 +158,6 @@ RULES: tuple[PiiRule, ...] = (
     # --- money -----------------------------------------------------------------------------------
     PiiRule(
         name="card",
-        database="shapes",
         type="CreditCard",
         body=r"[0-9]{13,19}|[0-9]{4}(?:[ \-][0-9]{4}){2,3}(?:[ \-][0-9]{1,4})?"
         r"|[0-9]{4}[ \-][0-9]{6}[ \-][0-9]{4,5}",
@@ -173,7 +169,6 @@ RULES: tuple[PiiRule, ...] = (
     ),
     PiiRule(
         name="iban",
-        database="shapes",
         type="IBAN",
         body=r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?",
         before=ALNUM,
@@ -218,7 +213,6 @@ RULES: tuple[PiiRule, ...] = (
     ),
     PiiRule(
         name="crypto.base58",
-        database="shapes",
         type="CryptoAddress",
         body=r"[13][1-9A-HJ-NP-Za-km-z]{25,34}",
         before=ALNUM,
@@ -269,7 +263,6 @@ RULES: tuple[PiiRule, ...] = (
     ),
     PiiRule(
         name="mac",
-        database="shapes",
         type="MACAddress",
         body=r"[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}"
         r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}",
