@@ -145,14 +145,25 @@ class LlmArm:
     ) -> tuple[dict[str, Any], int, str | None]:
         messages = prompt.messages(task, self.arm_id)
         max_tokens = self._max_tokens(task["budget"], prompt.characters(messages))
+        completion = await self._call(messages, max_tokens, request_id)
+        return (
+            self._result(completion, task["budget"]),
+            completion.usage.total_tokens,
+            completion.model,
+        )
+
+    async def _call(
+        self, messages: list[dict[str, str]], max_tokens: int, request_id: str
+    ) -> chat.Completion:
+        """The completion; each way the server can fail, as the contract names it."""
         try:
-            completion = await self.chat.complete(
+            return await self.chat.complete(
                 model=self.config.model,
                 messages=messages,
                 max_tokens=max_tokens,
                 request_id=request_id,
             )
-        except chat.ServerFailed as exc:
+        except chat.ServerFailed as exc:  # worth a retry: the orchestrator retries a 503
             raise unavailable("upstream", f"The model server failed ({exc.status})") from None
         except chat.Unreachable as exc:
             raise ExecutionFailed(
@@ -166,11 +177,14 @@ class LlmArm:
             raise ExecutionFailed(
                 "UPSTREAM_INVALID", f"The model server's answer is not a completion: {exc}"
             ) from None
+
+    def _result(self, completion: chat.Completion, budget: dict[str, Any]) -> dict[str, Any]:
+        """The `result` of a completion, unless it cost more than `budget.max_cost_usd`."""
         usage, pricing = completion.usage, self.config.pricing
-        cost = (
-            None if pricing is None else pricing.cost(usage.prompt_tokens, usage.completion_tokens)
-        )
-        max_cost = task["budget"].get("max_cost_usd")
+        cost = None
+        if pricing is not None:
+            cost = pricing.cost(usage.prompt_tokens, usage.completion_tokens)
+        max_cost = budget.get("max_cost_usd")
         if cost is not None and max_cost is not None and cost > Decimal(str(max_cost)):
             raise ExecutionFailed(
                 "BUDGET_EXCEEDED",
@@ -180,7 +194,7 @@ class LlmArm:
                 tokens_used=usage.total_tokens,
                 model=completion.model,
             )
-        result = {
+        return {
             "output": completion.content,
             "finish_reason": completion.finish_reason,
             "usage": {
@@ -190,4 +204,3 @@ class LlmArm:
             },
             "cost_usd": None if cost is None else float(cost),
         }
-        return result, usage.total_tokens, completion.model
