@@ -129,6 +129,9 @@ def _words(text: str) -> list[str]:
     nothing about the text around them."""
     words: list[str] = []
     for token in _TOKEN.findall(text):
+        if token.isascii() and token.isalpha() and token.islower():  # the common case
+            words.append(token)
+            continue
         if token in _ABBREVIATIONS:
             words.extend(_ABBREVIATIONS[token])
             continue
@@ -151,7 +154,10 @@ def _mentions(
 
 
 # The end of a sentence (not of an abbreviation), or a paragraph break.
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?]+(?=\s)|\n\s*\n")
+# (Each branch starts with a character, not a lookbehind, so that `re` skips to candidates.)
+_SENTENCE_END = re.compile(
+    r"[.!?](?<!\be\.g[.!?])(?<!\bi\.e[.!?])(?<!\betc[.!?])[.!?]*(?=\s)|\n\s*\n"
+)
 # A quotation mark that is not an apostrophe: not between two letters.
 _SINGLE_QUOTE = re.compile(r"(?<![A-Za-z])'|'(?![A-Za-z])")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import string
 from dataclasses import dataclass
 
 from octollm.reflex.detection.rules import Rule
@@ -49,10 +50,10 @@ RULES: tuple[PayloadRule, ...] = (
     ),
 )
 
-_READABLE = re.compile(r"[\x20-\x7e\t\n\r]")
-
-
 _ENCODED = re.compile(r"[A-Za-z0-9+/_\-]{20,}={0,2}")
+# ASCII control characters but tab, newline and carriage return: what is not printable
+# (a byte of UTF-8 below 0x80 is always a character of its own).
+_CONTROL_BYTES = bytes(b for b in range(0x80) if not (0x20 <= b <= 0x7E or b in b"\t\n\r"))
 
 
 def _readable(raw: bytes) -> str | None:
@@ -63,12 +64,8 @@ def _readable(raw: bytes) -> str | None:
         return None
     if len(text) < 8 or (" " not in text and not _ENCODED.fullmatch(text)):
         return None
-    printable = len(_READABLE.findall(text)) + sum(1 for c in text if not c.isascii())
+    printable = len(text) - (len(raw) - len(raw.translate(None, _CONTROL_BYTES)))
     return text if printable >= 0.9 * len(text) else None
-
-
-_HEX_TOKEN = re.compile(r"(?:[0-9A-Fa-f]{2})+")
-_BASE64URL_ONLY = re.compile(r"[_\-]")
 
 
 def _base64(payload: str, urlsafe: bool) -> bytes:
@@ -87,11 +84,11 @@ def decode(encoding: str, payload: str) -> str | None:
     try:
         if encoding == "hex":
             return _readable(bytes.fromhex(payload.replace("\\x", "")))
-        if _HEX_TOKEN.fullmatch(payload):
+        if len(payload) % 2 == 0 and not payload.strip(string.hexdigits):  # hex digits only
             decoded = _readable(bytes.fromhex(payload))
             if decoded is not None:
                 return decoded
-        urlsafe = _BASE64URL_ONLY.search(payload) is not None
+        urlsafe = "_" in payload or "-" in payload
         if urlsafe and ("+" in payload or "/" in payload):
             return None
         return _readable(_base64(payload, urlsafe))

@@ -103,7 +103,9 @@ class DetectionEngine:
         if not kinds:
             return Scan()
         folded = fold(text)
-        found = self.scanner.scan(folded.text, kinds)
+        found = self.scanner.scan(folded.text, kinds, folded.data)
+        if not found:
+            return Scan()
         return Scan(
             self._pii(folded, found) if pii else [],
             self._injections(folded, found) if injection else [],
@@ -144,7 +146,6 @@ class DetectionEngine:
 
     def _injections(self, folded: Folded, found: Matches) -> list[InjectionMatch]:
         text = folded.text
-        lowered = lower_ascii(text)
         chosen = _non_overlapping(
             sorted(
                 self._injection_candidates(text, found, depth=0),
@@ -156,7 +157,10 @@ class DetectionEngine:
                 ),
             )
         )
+        if not chosen:
+            return []
         original = folded.original
+        lowered = lower_ascii(text)
         fence_positions = ctx.fences(lowered)
         out = []
         for c in sorted(chosen, key=lambda c: (c.start, c.end)):

@@ -215,6 +215,8 @@ class HyperscanScanner:
                 groups.extend([rule] for rule in missed)
         position = {rule.name: i for i, rule in enumerate(self.rules)}
         self.unreliable.sort(key=lambda rule: position[rule.name])
+        # What an event says: where an anchored rule's match starts, or where another's ends.
+        self._anchored = [rule.anchor is not None for rule in self._by_event]
 
     def scan(self, text: str, kinds: frozenset[str], data: bytes | None = None) -> Matches:
         """The matches of the rules of `kinds` (`data`: the text in UTF-8, if at hand)."""
@@ -226,14 +228,16 @@ class HyperscanScanner:
         found: Matches = []
         texts = _Texts(text)
         if events:
+            anchored = self._anchored
+            positions = [(i, start if anchored[i] else end) for i, start, end in events]
             if len(data) != len(text):
-                events = _to_code_points(data, events)
-            by_rule: dict[int, list[tuple[int, int]]] = {}
-            for index, start, end in events:
+                positions = _to_code_points(data, positions)
+            by_rule: dict[int, list[int]] = {}
+            for index, at in positions:
                 if index in by_rule:
-                    by_rule[index].append((start, end))
+                    by_rule[index].append(at)
                 else:
-                    by_rule[index] = [(start, end)]
+                    by_rule[index] = [at]
             for index in sorted(by_rule):
                 rule = self._by_event[index]
                 if rule.kind not in kinds:
@@ -251,17 +255,16 @@ class HyperscanScanner:
         return found
 
 
-def _to_code_points(data: bytes, events: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+def _to_code_points(data: bytes, positions: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Byte offsets into UTF-8 `data` as code-point offsets (an offset inside a character
     counts that character)."""
-    offsets = sorted({o for _, s, e in events for o in (s, e)})
     to_cp: dict[int, int] = {}
     last_byte = last_cp = 0
-    for b in offsets:
+    for b in sorted({b for _, b in positions}):
         last_cp += len(data[last_byte:b].translate(None, _CONTINUATION_BYTES))
         last_byte = b
         to_cp[b] = last_cp
-    return [(i, to_cp[s], to_cp[e]) for i, s, e in events]
+    return [(i, to_cp[b]) for i, b in positions]
 
 
 def _everywhere(rule: Rule, text: str) -> list[re.Match[str]]:
@@ -274,13 +277,13 @@ def _everywhere(rule: Rule, text: str) -> list[re.Match[str]]:
     return matches
 
 
-def _confirm_windows(rule: Rule, text: str, events: list[tuple[int, int]]) -> list[re.Match[str]]:
+def _confirm_windows(rule: Rule, text: str, ends: list[int]) -> list[re.Match[str]]:
     n = len(text)
     back = rule.width + 1
     reach = rule.width + rule.lookahead + 1
     clusters: list[list[int]] = []
     last = -1
-    for end in sorted({end for _, end in events}):
+    for end in sorted(set(ends)):
         if clusters and end - back <= last:  # overlaps the cluster before: extend it
             clusters[-1][1] = last = end
         else:
@@ -298,8 +301,8 @@ def _confirm_windows(rule: Rule, text: str, events: list[tuple[int, int]]) -> li
     return matches
 
 
-def _confirm_anchors(rule: Rule, text: str, events: list[tuple[int, int]]) -> list[re.Match[str]]:
-    candidates = sorted({s for start, _ in events for s in (start, start + 1)})
+def _confirm_anchors(rule: Rule, text: str, starts: list[int]) -> list[re.Match[str]]:
+    candidates = sorted({s for start in starts for s in (start, start + 1)})
     matches: list[re.Match[str]] = []
     match = rule.regex.match
     position = 0

@@ -393,14 +393,21 @@ def bitcoin_base58(value: str, _before: str, _after: str) -> float | None:
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
 
+_BECH32_GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+# What the top five bits of the checksum add, for each value of them: one XOR a step.
+_BECH32_TOP = tuple(
+    functools.reduce(
+        lambda acc, i: acc ^ (_BECH32_GENERATOR[i] if (top >> i) & 1 else 0), range(5), 0
+    )
+    for top in range(32)
+)
+_BECH32_VALUES = {c: i for i, c in enumerate(_BECH32)}
+
+
 def _bech32_polymod(values: list[int]) -> int:
-    generator = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
     checksum = 1
     for v in values:
-        top = checksum >> 25
-        checksum = (checksum & 0x1FFFFFF) << 5 ^ v
-        for i in range(5):
-            checksum ^= generator[i] if (top >> i) & 1 else 0
+        checksum = (checksum & 0x1FFFFFF) << 5 ^ v ^ _BECH32_TOP[checksum >> 25]
     return checksum
 
 
@@ -411,7 +418,7 @@ def bitcoin_bech32(value: str, _before: str, _after: str) -> float | None:
     hrp, _, data = lowered.rpartition("1")
     if hrp not in ("bc", "tb") or len(data) < 6:
         return None
-    values = [_BECH32.index(c) for c in data]
+    values = [_BECH32_VALUES[c] for c in data]
     expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
     checksum = _bech32_polymod(expanded + values)
     # bech32 (segwit v0) or bech32m (taproot and later)
