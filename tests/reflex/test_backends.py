@@ -119,3 +119,21 @@ def test_backend_choice():
     assert DetectionEngine().backend == DetectionEngine("auto").backend == expected
     with pytest.raises(ValueError, match="unknown detection backend"):
         DetectionEngine("pcre")
+
+
+@needs_hyperscan
+def test_windows_narrowed_at_whitespace_find_every_match():
+    """Rules whose matches hold no space or newline are confirmed from the last one before an
+    event; matches next to each other, across lines and after long words stay identical."""
+    rng = random.Random(5)
+    items = [
+        "jane.doe@example.com", "a@b.co", "10.0.0.1", "192.168.1.254", "AKIAZ7QH3KXM2PLW9TDE",
+        "1HGCM82633A004352", "00:1a:2b:3c:4d:5e", "x" * 70, "@", ".", "-", "user.name+tag",
+    ]  # fmt: skip
+    reference, hyperscan = scanner_for("re"), scanner_for("hyperscan")
+    for _ in range(300):
+        text = "".join(
+            rng.choice(items) + rng.choice(["", " ", "\n", "  ", ".", "@", ", "])
+            for _ in range(rng.randint(1, 12))
+        )
+        assert matches(hyperscan, text) == matches(reference, text), text

@@ -24,6 +24,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from octollm.reflex.detection.matches import SEVERITY_ORDER
+from octollm.reflex.detection.normalize import lower_ascii
 
 BEFORE = 100
 AFTER = 60
@@ -198,9 +199,10 @@ def fences(text: str) -> list[int]:
 
 
 def analyse(text: str, start: int, end: int, fence_positions: list[int] | None = None) -> Context:
-    """The context flags of the match `text[start:end]` (`fence_positions`: `fences(text)`)."""
-    before = text[max(0, start - BEFORE) : start]
-    after = text[end : end + AFTER]
+    """The context flags of the match `text[start:end]` (`fence_positions`: `fences(text)`).
+    Case does not count: the text around the match is read with its ASCII letters lowered."""
+    before = lower_ascii(text[max(0, start - BEFORE) : start])
+    after = lower_ascii(text[end : end + AFTER])
     line_before = before.rsplit("\n", 1)[-1]
     line_after = after.split("\n", 1)[0]
     if fence_positions is None:

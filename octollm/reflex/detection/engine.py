@@ -11,6 +11,7 @@ import bisect
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from octollm.reflex.detection import context as ctx
 from octollm.reflex.detection.decode import RULES as PAYLOAD_RULES
@@ -24,7 +25,7 @@ from octollm.reflex.detection.matches import (
     PiiMatch,
     mask,
 )
-from octollm.reflex.detection.normalize import Folded, fold, lower_ascii
+from octollm.reflex.detection.normalize import Folded, fold
 from octollm.reflex.detection.pii import RULES as PII_RULES
 from octollm.reflex.detection.pii import PiiRule
 from octollm.reflex.detection.rules import Rule
@@ -81,8 +82,7 @@ def scanner_for(backend: str) -> Scanner:
         return _scanners[backend]
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):  # a tuple: made for every candidate, cheaper than a dataclass
     rule: Rule
     type: str
     start: int  # folded offsets
@@ -160,11 +160,10 @@ class DetectionEngine:
         if not chosen:
             return []
         original = folded.original
-        lowered = lower_ascii(text)
-        fence_positions = ctx.fences(lowered)
+        fence_positions = ctx.fences(text)
         out = []
         for c in sorted(chosen, key=lambda c: (c.start, c.end)):
-            context = ctx.analyse(lowered, c.start, c.end, fence_positions)
+            context = ctx.analyse(text, c.start, c.end, fence_positions)
             severity, confidence = ctx.adjust(c.severity, c.confidence, context)
             start, end = folded.start(c.start), folded.end(c.end)
             out.append(

@@ -311,10 +311,11 @@ def fold(text: str) -> Folded:
     counted_byte = counted_char = 0  # a byte offset into `data` and its code-point offset
     start = high.find(1)
     while start >= 0:
-        end = high.find(_ASCII_STRETCH, start)
+        end = data.find(b"\n", start)  # the end of the line, or a long run of ASCII before it
         end = len(data) if end < 0 else end
-        newline = data.find(b"\n", start, end)
-        end = newline if newline >= 0 else end
+        if end - start > len(_ASCII_STRETCH):
+            run = high.find(_ASCII_STRETCH, start, end)
+            end = run if run >= 0 else end
         chunk = data[start:end]
         needs = bool(chunk.translate(None, _NOT_LATIN_LEADS))
         if not needs:

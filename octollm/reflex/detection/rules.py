@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from octollm.reflex.detection.normalize import lower_ascii
 
@@ -130,6 +131,39 @@ def _hyperscan_literals(pattern: str) -> str:
     return "".join(out)
 
 
+def _can_consume(items: object, ch: str) -> bool:
+    """Whether a parsed pattern can consume the whitespace character `ch` (assertions consume
+    nothing; what is not understood is taken to consume anything)."""
+    c = re._constants  # type: ignore[attr-defined]
+    for op, value in items:  # type: ignore[attr-defined]
+        if op is c.LITERAL:
+            found = chr(value) == ch
+        elif op is c.IN:
+            found = any(_class_item_takes(c, item, ch) for item in value)
+        elif op is c.BRANCH:
+            found = any(_can_consume(branch, ch) for branch in value[1])
+        elif op is c.SUBPATTERN:
+            found = _can_consume(value[3], ch)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            found = _can_consume(value[2], ch)
+        else:
+            found = op not in (c.ASSERT, c.ASSERT_NOT, c.AT)
+        if found:
+            return True
+    return False
+
+
+def _class_item_takes(c: Any, item: tuple[Any, Any], ch: str) -> bool:
+    op, value = item
+    if op is c.LITERAL:
+        return bool(chr(value) == ch)
+    if op is c.RANGE:
+        return bool(value[0] <= ord(ch) <= value[1])
+    if op is c.CATEGORY:
+        return value not in (c.CATEGORY_DIGIT, c.CATEGORY_WORD)  # `ch` is whitespace
+    return True
+
+
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Rule:
     """A pattern and what it reports. Subclasses add what a kind of rule needs."""
@@ -191,6 +225,14 @@ class Rule:
         return re.compile(self.source, self.flags)
 
     @cached_property
+    def caseless_regex(self) -> re.Pattern[str]:
+        """For a `lowercase` rule: the pattern over the text as it is, ignoring ASCII case (the
+        same matches as `regex` over the lower-cased text); for another, `regex`."""
+        if not self.lowercase:
+            return self.regex
+        return re.compile(self.source, self.flags | re.IGNORECASE)
+
+    @cached_property
     def width(self) -> int:
         """The most characters a match can span."""
         return re._parser.parse(self.source, self.flags).getwidth()[1]  # type: ignore[attr-defined]
@@ -201,6 +243,13 @@ class Rule:
         if not self.not_after:
             return 1
         return max(1, re._parser.parse(self.not_after, self.flags).getwidth()[1])  # type: ignore[attr-defined]
+
+    @cached_property
+    def unspanned(self) -> str:
+        """Of a space and a newline, those no match can contain: a match ends after the last
+        one before its end, which narrows where the Hyperscan backend has to look."""
+        parsed = re._parser.parse(self.body, self.flags)  # type: ignore[attr-defined]
+        return "".join(ch for ch in " \n" if not _can_consume(parsed, ch))
 
     @cached_property
     def expression(self) -> bytes:

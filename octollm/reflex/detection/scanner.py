@@ -2,12 +2,16 @@
 
 Both return, for every rule of the requested kinds, the matches `rule.regex.finditer(text)`
 yields (over the text with ASCII letters lower-cased for a `lowercase` rule), in order, at
-most `max_matches`. `ReScanner` does exactly that. `HyperscanScanner` first runs every rule
-at once with Hyperscan, then runs `re` only where Hyperscan says a rule can match:
+most `max_matches` (their spans: `HyperscanScanner` runs a `lowercase` rule ignoring ASCII
+case over the text as it is, which finds the same spans without lowering the whole text).
+`ReScanner` does exactly that. `HyperscanScanner` first runs every rule at once with
+Hyperscan, then runs `re` only where Hyperscan says a rule can match:
 
 - a rule without an anchor is compiled with its boundaries consumed, so Hyperscan reports an
   end at (or one past) the end of every `re` match. A match is at most `width` characters long,
-  so every match lies in a window `[end - width - 1, end]` of some reported end. Overlapping
+  so every match lies in a window `[end - width - 1, end]` of some reported end (which starts
+  after the last space or newline before `end - 1` for a rule whose matches hold none:
+  `Rule.unspanned`). Overlapping
   windows are merged into clusters; `finditer` from a cluster's start (lookbehinds and `\\b`
   still see the text before it) with the text cut `width + lookahead + 1` past the cluster's
   end gives exactly the matches `finditer` over the whole text gives in that cluster: no match
@@ -226,7 +230,6 @@ class HyperscanScanner:
         for database, offset in self._databases:
             database.scan(data, events, offset)
         found: Matches = []
-        texts = _Texts(text)
         if events:
             anchored = self._anchored
             positions = [(i, start if anchored[i] else end) for i, start, end in events]
@@ -242,15 +245,14 @@ class HyperscanScanner:
                 rule = self._by_event[index]
                 if rule.kind not in kinds:
                     continue
-                target = texts.of(rule)
                 if rule.anchor is None:
-                    matches = _confirm_windows(rule, target, by_rule[index])
+                    matches = _confirm_windows(rule, text, by_rule[index])
                 else:
-                    matches = _confirm_anchors(rule, target, by_rule[index])
+                    matches = _confirm_anchors(rule, text, by_rule[index])
                 if matches:
                     found.append((rule, matches))
         for rule in self.unreliable:
-            if rule.kind in kinds and (matches := _everywhere(rule, texts.of(rule))):
+            if rule.kind in kinds and (matches := _everywhere(rule, text)):
                 found.append((rule, matches))
         return found
 
@@ -270,7 +272,7 @@ def _to_code_points(data: bytes, positions: list[tuple[int, int]]) -> list[tuple
 def _everywhere(rule: Rule, text: str) -> list[re.Match[str]]:
     """`re` over the whole text, for a rule Hyperscan does not find reliably."""
     matches: list[re.Match[str]] = []
-    for m in rule.regex.finditer(text):
+    for m in rule.caseless_regex.finditer(text):
         matches.append(m)
         if rule.max_matches is not None and len(matches) >= rule.max_matches:
             break
@@ -281,16 +283,25 @@ def _confirm_windows(rule: Rule, text: str, ends: list[int]) -> list[re.Match[st
     n = len(text)
     back = rule.width + 1
     reach = rule.width + rule.lookahead + 1
-    clusters: list[list[int]] = []
-    last = -1
+    unspanned = rule.unspanned
+    windows: list[tuple[int, int]] = []
     for end in sorted(set(ends)):
-        if clusters and end - back <= last:  # overlaps the cluster before: extend it
-            clusters[-1][1] = last = end
+        lo = end - back if end > back else 0
+        for ch in unspanned:  # the match starts after the last one (it can end at `end - 1`)
+            before = text.rfind(ch, lo, end - 1)
+            if before >= 0:
+                lo = before + 1
+        windows.append((lo, end))
+    windows.sort()
+    clusters: list[list[int]] = []
+    for lo, end in windows:
+        if clusters and lo <= clusters[-1][1]:  # overlaps the cluster before: extend it
+            if end > clusters[-1][1]:
+                clusters[-1][1] = end
         else:
-            clusters.append([end - back if end > back else 0, end])
-            last = end
+            clusters.append([lo, end])
     matches: list[re.Match[str]] = []
-    finditer = rule.regex.finditer
+    finditer = rule.caseless_regex.finditer
     for lo, hi in clusters:
         for m in finditer(text, lo, min(n, hi + reach)):
             if m.start() > hi:
@@ -304,7 +315,7 @@ def _confirm_windows(rule: Rule, text: str, ends: list[int]) -> list[re.Match[st
 def _confirm_anchors(rule: Rule, text: str, starts: list[int]) -> list[re.Match[str]]:
     candidates = sorted({s for start in starts for s in (start, start + 1)})
     matches: list[re.Match[str]] = []
-    match = rule.regex.match
+    match = rule.caseless_regex.match
     position = 0
     for start in candidates:
         if start < position:
