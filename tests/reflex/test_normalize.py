@@ -166,7 +166,7 @@ _ALPHABET = (
 )
 
 
-def random_texts(count: int) -> list[str]:
+def random_texts(count: int, alphabet: str = _ALPHABET) -> list[str]:
     rng = random.Random(11)
     texts = []
     for _ in range(count):
@@ -177,13 +177,16 @@ def random_texts(count: int) -> list[str]:
                     rng.choice(("a", " ", "ab ", "x\n")) * rng.choice((1, 30, 255, 256, 300))
                 )
             else:
-                parts.append("".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 40))))
+                parts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))))
         texts.append("".join(parts))
     return texts
 
 
+_CP1252_ALPHABET = "aZx ,.-\n1éÉçñßøŠŸœ’“°€™\u00ad\u00a0"  # Windows-1252 only: one pass
+
+
 def test_fold_is_the_plain_fold():
-    samples = random_texts(1500) + [p for p in BENIGN] + [f for f in FINDINGS]
+    samples = random_texts(1500) + random_texts(300, _CP1252_ALPHABET) + [*BENIGN, *FINDINGS]
     for text in samples:
         folded = fold(text)
         expected, origin = reference_fold(text)

@@ -119,17 +119,17 @@ class DetectionEngine:
         for rule, matches in found:
             if not isinstance(rule, PiiRule):
                 continue
+            validate, group, confidence = rule.validate, rule.value_group, rule.confidence
+            plain = not (rule.trim or rule.split)
             for m in matches:
-                start, end = rule.span(m)
-                for s, e in _pii_spans(rule, text, start, end):
-                    factor = rule.validate(
-                        text[s:e],
-                        text[max(0, s - VALIDATION_CONTEXT) : s],
-                        text[e : e + VALIDATION_CONTEXT],
-                    )
+                start, end = m.span(group)
+                for s, e in ((start, end),) if plain else _pii_spans(rule, text, start, end):
+                    before = text[s - VALIDATION_CONTEXT if s > VALIDATION_CONTEXT else 0 : s]
+                    factor = validate(text[s:e], before, text[e : e + VALIDATION_CONTEXT])
                     if factor:
-                        confidence = round(rule.confidence * factor, 3)
-                        candidates.append(_Candidate(rule, rule.type, s, e, confidence))
+                        candidates.append(
+                            _Candidate(rule, rule.type, s, e, round(confidence * factor, 3))
+                        )
                         break
         # The best of overlapping candidates: the longest, then the most confident.
         chosen = _non_overlapping(

@@ -26,9 +26,12 @@ original text. Pure ASCII text, the common case, is returned as it is, without a
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # --- the tables ----------------------------------------------------------------------------------
 
@@ -142,7 +145,9 @@ def _char_class(code_points: list[int]) -> str:
 _HIGH_BYTES = bytes(0 if b < 0x80 else 1 for b in range(256))
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 _ASCII_STRETCH = bytes(256)  # this many ASCII characters in a row end a stretch
-_DELETED_RUN = re.compile(f"[{_char_class([c for c, v in ALWAYS_TABLE.items() if v is None])}]+")
+_DELETED_RUN = re.compile(  # captured: `split` keeps the runs
+    f"([{_char_class([c for c, v in ALWAYS_TABLE.items() if v is None])}]+)"
+)
 
 
 def lower_ascii(text: str) -> str:
@@ -167,19 +172,38 @@ class Folded:
 
     text: str
     original: str
-    # The deleted characters as runs: for each run, the folded offset where it was (its
-    # original start minus the characters deleted before it) and how many characters have
-    # been deleted up to its end.
-    _at: tuple[int, ...] = field(default=(), repr=False)
-    _deleted: tuple[int, ...] = field(default=(), repr=False)
     # The folded text in UTF-8 (surrogates passed), when `fold` had it at hand.
     data: bytes | None = field(default=None, repr=False, compare=False)
+    # Where characters were deleted: (the code-point offset in the original of a piece of it,
+    # the piece: a `str`, or `bytes` in Windows-1252). Their runs are worked out when an offset
+    # is first mapped back: most texts with deletions (zero-width characters, soft hyphens)
+    # have no match, and a long one can have tens of thousands of runs.
+    deletions: tuple[tuple[int, str | bytes], ...] = field(default=(), repr=False)
+
+    @cached_property
+    def _runs(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """For each run of deleted characters, the folded offset where it was (its original
+        start minus the characters deleted before it), and how many characters have been
+        deleted up to its end."""
+        starts: list[int] = []
+        lengths: list[int] = []
+        for offset, piece in self.deletions:
+            pattern = _CP1252_DELETED_RUN if isinstance(piece, bytes) else _DELETED_RUN
+            # The split keeps the runs (kept, deleted, kept, ..., kept): C-level work, no
+            # bytecode a run.
+            parts = list(map(len, pattern.split(piece)))  # type: ignore[arg-type]
+            ends = list(itertools.accumulate(parts, initial=offset))
+            starts.extend(ends[1:-1:2])
+            lengths.extend(parts[1::2])
+        counts = tuple(itertools.accumulate(lengths))
+        return tuple(map(operator.sub, starts, (0, *counts[:-1]))), counts
 
     def _original_index(self, i: int) -> int:
-        if not self._at:
+        if not self.deletions:
             return i
-        k = bisect.bisect_right(self._at, i)
-        return i + self._deleted[k - 1] if k else i
+        at, counts = self._runs
+        k = bisect.bisect_right(at, i)
+        return i + counts[k - 1] if k else i
 
     def start(self, i: int) -> int:
         """The original offset of folded offset `i` (a span's start)."""
@@ -252,6 +276,7 @@ def _cp1252_table() -> tuple[bytes, bytes]:
 
 
 _CP1252_FOLD, _CP1252_DELETE = _cp1252_table()
+_CP1252_DELETED_RUN = re.compile(b"(" + re.escape(_CP1252_DELETE) + b"+)")
 _FOLD_MAP: dict[int, int | None] = {cp: cp for cp in range(0x3000)} | MIXED_TABLE
 
 
@@ -259,18 +284,12 @@ def _fold_cp1252(text: str, encoded: bytes) -> Folded:
     """`fold` of a text in Windows-1252, in one pass: every character of that code page that
     folding changes is a Latin letter beyond ASCII or one folded anywhere, which makes its
     stretch one that is folded; so folding every stretch is folding the right ones."""
-    deleted: list[tuple[int, int]] = []
-    position = encoded.find(_CP1252_DELETE)  # the soft hyphen, the one deleted character
-    while position >= 0:
-        end = position + 1
-        while encoded[end : end + 1] == _CP1252_DELETE:
-            end += 1
-        deleted.append((position, end - position))
-        position = encoded.find(_CP1252_DELETE, end)
     folded = encoded.translate(_CP1252_FOLD, _CP1252_DELETE)
     if folded == encoded:
         return Folded(text, text)
-    return _folded(folded.decode(_CP1252), text, deleted)
+    # (the soft hyphen is the one deleted character)
+    deletions = ((0, encoded),) if len(folded) != len(encoded) else ()
+    return Folded(folded.decode(_CP1252), text, None, deletions)
 
 
 def _fold_chars_fast(stretch: str) -> str:
@@ -278,16 +297,10 @@ def _fold_chars_fast(stretch: str) -> str:
     try:
         encoded = stretch.encode(_CP1252)
     except UnicodeEncodeError:
-        return stretch.translate(_FOLD_MAP)
+        # Deletions first: a long run of them is one match, where `translate` would take a
+        # dict look-up a character.
+        return _DELETED_RUN.sub("", stretch).translate(_FOLD_MAP)
     return encoded.translate(_CP1252_FOLD, _CP1252_DELETE).decode(_CP1252)
-
-
-def _fold_stretch(stretch: str, offset: int, deleted: list[tuple[int, int]]) -> str:
-    """`stretch` folded; runs of deleted characters (original start, length) appended to
-    `deleted`."""
-    for m in _DELETED_RUN.finditer(stretch):
-        deleted.append((offset + m.start(), m.end() - m.start()))
-    return _fold_chars_fast(_DELETED_RUN.sub("", stretch))
 
 
 def fold(text: str) -> Folded:
@@ -306,7 +319,7 @@ def fold(text: str) -> Folded:
     high = data.translate(_HIGH_BYTES)
     adjacent = b""
     pieces: list[bytes] = []
-    deleted: list[tuple[int, int]] = []
+    deletions: list[tuple[int, str | bytes]] = []
     last = 0  # bytes of `data` up to here are in `pieces`
     counted_byte = counted_char = 0  # a byte offset into `data` and its code-point offset
     start = high.find(1)
@@ -337,7 +350,7 @@ def fold(text: str) -> Folded:
             if len(folded) != len(stretch):  # characters deleted: note where
                 counted_char += len(data[counted_byte:start].translate(None, _CONTINUATION_BYTES))
                 counted_byte = start
-                folded = _fold_stretch(stretch, counted_char, deleted)
+                deletions.append((counted_char, stretch))
             if folded != stretch:
                 pieces.append(data[last:start])
                 pieces.append(folded.encode("utf-8", "surrogatepass"))
@@ -347,17 +360,5 @@ def fold(text: str) -> Folded:
         return Folded(text, text, data=data)
     pieces.append(data[last:])
     folded_data = b"".join(pieces)
-    return _folded(folded_data.decode("utf-8", "surrogatepass"), text, deleted, folded_data)
-
-
-def _folded(
-    folded: str, text: str, deleted: list[tuple[int, int]], data: bytes | None = None
-) -> Folded:
-    at: list[int] = []
-    counts: list[int] = []
-    total = 0
-    for start, length in deleted:
-        at.append(start - total)
-        total += length
-        counts.append(total)
-    return Folded(folded, text, tuple(at), tuple(counts), data)
+    folded_text = folded_data.decode("utf-8", "surrogatepass")
+    return Folded(folded_text, text, folded_data, tuple(deletions))

@@ -273,6 +273,7 @@ class Rule:
             expression += f"(?:[^{self._cased(self.after)}]|$)"
         return expression.encode("ascii")
 
-    def span(self, match: re.Match[str]) -> tuple[int, int]:
-        """The reported part of a match: the group `v` when the pattern has one."""
-        return match.span("v") if "v" in self.regex.groupindex else match.span()
+    @cached_property
+    def value_group(self) -> str | int:
+        """The group of a match that is reported: `v` when the pattern has one."""
+        return "v" if "v" in self.regex.groupindex else 0

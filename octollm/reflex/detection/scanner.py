@@ -283,23 +283,21 @@ def _confirm_windows(rule: Rule, text: str, ends: list[int]) -> list[re.Match[st
     n = len(text)
     back = rule.width + 1
     reach = rule.width + rule.lookahead + 1
-    unspanned = rule.unspanned
-    windows: list[tuple[int, int]] = []
-    for end in sorted(set(ends)):
+    # Narrowed where a match holds no space (nor newline): worth a search per event there.
+    narrow = rule.unspanned if " " in rule.unspanned else ""
+    clusters: list[list[int]] = []
+    last = -1
+    for end in sorted(set(ends)):  # window starts never decrease as their ends increase
         lo = end - back if end > back else 0
-        for ch in unspanned:  # the match starts after the last one (it can end at `end - 1`)
+        for ch in narrow:  # the match starts after the last one (it can end at `end - 1`)
             before = text.rfind(ch, lo, end - 1)
             if before >= 0:
                 lo = before + 1
-        windows.append((lo, end))
-    windows.sort()
-    clusters: list[list[int]] = []
-    for lo, end in windows:
-        if clusters and lo <= clusters[-1][1]:  # overlaps the cluster before: extend it
-            if end > clusters[-1][1]:
-                clusters[-1][1] = end
+        if clusters and lo <= last:  # overlaps the cluster before: extend it
+            clusters[-1][1] = last = end
         else:
             clusters.append([lo, end])
+            last = end
     matches: list[re.Match[str]] = []
     finditer = rule.caseless_regex.finditer
     for lo, hi in clusters:
