@@ -166,9 +166,9 @@ def fold_chars(text: str) -> str:
 # --- folding -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: made for every text, where a frozen one costs more
 class Folded:
-    """The folded text, and where its characters came from in the original."""
+    """The folded text, and where its characters came from in the original (read-only)."""
 
     text: str
     original: str
@@ -277,30 +277,51 @@ def _cp1252_table() -> tuple[bytes, bytes]:
 
 _CP1252_FOLD, _CP1252_DELETE = _cp1252_table()
 _CP1252_DELETED_RUN = re.compile(b"(" + re.escape(_CP1252_DELETE) + b"+)")
-_FOLD_MAP: dict[int, int | None] = {cp: cp for cp in range(0x3000)} | MIXED_TABLE
+# The bytes of the UTF-8 of Windows-1252 characters: a chunk with another lead byte is not.
+_CP1252_UTF8_BYTES = bytes(
+    sorted(
+        {b for b in range(0xC0)}
+        | {
+            bytes([b]).decode(_CP1252, "ignore").encode("utf-8")[0]
+            for b in range(0x80, 0x100)
+            if bytes([b]).decode(_CP1252, "ignore")
+        }
+    )
+)
+_NOT_ASTRAL_LEADS = bytes(b for b in range(256) if b < 0xF0)
+_FOLDABLE_BMP_RUN = re.compile(f"[{_char_class([c for c in MIXED_TABLE if c < 0x10000])}]+")
+_FOLDABLE_RUN = re.compile(f"[{_char_class(list(MIXED_TABLE))}]+")
 
 
-def _fold_cp1252(text: str, encoded: bytes) -> Folded:
+def _fold_cp1252(text: str, encoded: bytes, data: bytes) -> Folded:
     """`fold` of a text in Windows-1252, in one pass: every character of that code page that
     folding changes is a Latin letter beyond ASCII or one folded anywhere, which makes its
     stretch one that is folded; so folding every stretch is folding the right ones."""
     folded = encoded.translate(_CP1252_FOLD, _CP1252_DELETE)
     if folded == encoded:
-        return Folded(text, text)
+        return Folded(text, text, data)
     # (the soft hyphen is the one deleted character)
     deletions = ((0, encoded),) if len(folded) != len(encoded) else ()
     return Folded(folded.decode(_CP1252), text, None, deletions)
 
 
-def _fold_chars_fast(stretch: str) -> str:
-    """`stretch` with every character of `MIXED_TABLE` folded (deleted ones too)."""
-    try:
-        encoded = stretch.encode(_CP1252)
-    except UnicodeEncodeError:
-        # Deletions first: a long run of them is one match, where `translate` would take a
-        # dict look-up a character.
-        return _DELETED_RUN.sub("", stretch).translate(_FOLD_MAP)
-    return encoded.translate(_CP1252_FOLD, _CP1252_DELETE).decode(_CP1252)
+def _fold_chars_fast(stretch: str, chunk: bytes) -> str:
+    """`stretch` (`chunk` in UTF-8) with every character of `MIXED_TABLE` folded (deleted
+    ones too): through Windows-1252 when it can be, else a regex substitution of each run of
+    foldable characters (a run is folded by `translate` with no dict miss)."""
+    if not chunk.translate(None, _CP1252_UTF8_BYTES):
+        try:
+            encoded = stretch.encode(_CP1252)
+        except UnicodeEncodeError:
+            pass
+        else:
+            return encoded.translate(_CP1252_FOLD, _CP1252_DELETE).decode(_CP1252)
+    pattern = _FOLDABLE_RUN if chunk.translate(None, _NOT_ASTRAL_LEADS) else _FOLDABLE_BMP_RUN
+    return pattern.sub(_fold_run, stretch)
+
+
+def _fold_run(m: re.Match[str]) -> str:
+    return m[0].translate(MIXED_TABLE)
 
 
 def fold(text: str) -> Folded:
@@ -311,11 +332,12 @@ def fold(text: str) -> Folded:
     decoded; the folded text's UTF-8 comes with it (`Folded.data`)."""
     if text.isascii():
         return Folded(text, text)
-    try:
-        return _fold_cp1252(text, text.encode(_CP1252))
-    except UnicodeEncodeError:
-        pass
     data = text.encode("utf-8", "surrogatepass")
+    if not data.translate(None, _CP1252_UTF8_BYTES):  # could be Windows-1252: one pass
+        try:
+            return _fold_cp1252(text, text.encode(_CP1252), data)
+        except UnicodeEncodeError:
+            pass
     high = data.translate(_HIGH_BYTES)
     adjacent = b""
     pieces: list[bytes] = []
@@ -338,7 +360,10 @@ def fold(text: str) -> Folded:
             needs = (
                 adjacent.find(b"an", lo, end + 1) >= 0
                 or adjacent.find(b"na", lo, end + 1) >= 0
-                or _OTHER_LATIN.search(chunk) is not None
+                or (
+                    (b"\xc9" in chunk or b"\xe1" in chunk)
+                    and _OTHER_LATIN.search(chunk) is not None
+                )
                 or (
                     bool(chunk.translate(None, _NOT_ALWAYS_LEADS))
                     and _ALWAYS_UTF8.search(chunk) is not None
@@ -346,7 +371,7 @@ def fold(text: str) -> Folded:
             )
         if needs:
             stretch = chunk.decode("utf-8", "surrogatepass")
-            folded = _fold_chars_fast(stretch)
+            folded = _fold_chars_fast(stretch, chunk)
             if len(folded) != len(stretch):  # characters deleted: note where
                 counted_char += len(data[counted_byte:start].translate(None, _CONTINUATION_BYTES))
                 counted_byte = start

@@ -225,14 +225,6 @@ class Rule:
         return re.compile(self.source, self.flags)
 
     @cached_property
-    def caseless_regex(self) -> re.Pattern[str]:
-        """For a `lowercase` rule: the pattern over the text as it is, ignoring ASCII case (the
-        same matches as `regex` over the lower-cased text); for another, `regex`."""
-        if not self.lowercase:
-            return self.regex
-        return re.compile(self.source, self.flags | re.IGNORECASE)
-
-    @cached_property
     def width(self) -> int:
         """The most characters a match can span."""
         return re._parser.parse(self.source, self.flags).getwidth()[1]  # type: ignore[attr-defined]

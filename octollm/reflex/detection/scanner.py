@@ -2,9 +2,8 @@
 
 Both return, for every rule of the requested kinds, the matches `rule.regex.finditer(text)`
 yields (over the text with ASCII letters lower-cased for a `lowercase` rule), in order, at
-most `max_matches` (their spans: `HyperscanScanner` runs a `lowercase` rule ignoring ASCII
-case over the text as it is, which finds the same spans without lowering the whole text).
-`ReScanner` does exactly that. `HyperscanScanner` first runs every rule at once with
+most `max_matches` (`HyperscanScanner` lowers the text only where it runs a `lowercase`
+rule). `ReScanner` does exactly that. `HyperscanScanner` first runs every rule at once with
 Hyperscan, then runs `re` only where Hyperscan says a rule can match:
 
 - a rule without an anchor is compiled with its boundaries consumed, so Hyperscan reports an
@@ -241,18 +240,38 @@ class HyperscanScanner:
                     by_rule[index].append(at)
                 else:
                     by_rule[index] = [at]
+            # Where to run `re`: clusters of windows, or candidate starts (see the module doc).
+            plans: list[tuple[Rule, list[list[int]] | list[int]]] = []
+            lowered_regions: list[tuple[int, int]] = []
             for index in sorted(by_rule):
                 rule = self._by_event[index]
                 if rule.kind not in kinds:
                     continue
                 if rule.anchor is None:
-                    matches = _confirm_windows(rule, text, by_rule[index])
+                    clusters = _clusters(rule, text, by_rule[index])
+                    plans.append((rule, clusters))
+                    if rule.lowercase:
+                        reach = rule.width + rule.lookahead + 1
+                        lowered_regions.extend((lo, hi + reach) for lo, hi in clusters)
                 else:
-                    matches = _confirm_anchors(rule, text, by_rule[index])
+                    starts = sorted({s for start in by_rule[index] for s in (start, start + 1)})
+                    plans.append((rule, starts))
+                    if rule.lowercase:
+                        reach = rule.width + rule.lookahead + 1
+                        lowered_regions.append((starts[0], starts[-1] + reach))
+            # A `lowercase` rule runs over the text with its ASCII letters lower-cased: only
+            # where it runs, the rest as it is (so offsets and lookbehinds are unchanged).
+            lowered = _lowered_in(text, lowered_regions) if lowered_regions else text
+            for rule, plan in plans:
+                target = lowered if rule.lowercase else text
+                if rule.anchor is None:
+                    matches = _confirm_windows(rule, target, plan)  # type: ignore[arg-type]
+                else:
+                    matches = _confirm_anchors(rule, target, plan)  # type: ignore[arg-type]
                 if matches:
                     found.append((rule, matches))
         for rule in self.unreliable:
-            if rule.kind in kinds and (matches := _everywhere(rule, text)):
+            if rule.kind in kinds and (matches := _everywhere(rule, _Texts(text).of(rule))):
                 found.append((rule, matches))
         return found
 
@@ -272,17 +291,32 @@ def _to_code_points(data: bytes, positions: list[tuple[int, int]]) -> list[tuple
 def _everywhere(rule: Rule, text: str) -> list[re.Match[str]]:
     """`re` over the whole text, for a rule Hyperscan does not find reliably."""
     matches: list[re.Match[str]] = []
-    for m in rule.caseless_regex.finditer(text):
+    for m in rule.regex.finditer(text):
         matches.append(m)
         if rule.max_matches is not None and len(matches) >= rule.max_matches:
             break
     return matches
 
 
-def _confirm_windows(rule: Rule, text: str, ends: list[int]) -> list[re.Match[str]]:
-    n = len(text)
+def _lowered_in(text: str, regions: list[tuple[int, int]]) -> str:
+    """`text` with its ASCII letters lower-cased in the regions (and the character before
+    each, which a lookbehind sees)."""
+    pieces: list[str] = []
+    last = 0
+    for lo, hi in sorted(regions):
+        lo = max(lo - 1, last)
+        if hi <= lo:
+            continue
+        pieces.append(text[last:lo])
+        pieces.append(lower_ascii(text[lo:hi]))
+        last = hi
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _clusters(rule: Rule, text: str, ends: list[int]) -> list[list[int]]:
+    """The windows of the reported ends, merged where they overlap: [start, last end]."""
     back = rule.width + 1
-    reach = rule.width + rule.lookahead + 1
     # Narrowed where a match holds no space (nor newline): worth a search per event there.
     narrow = rule.unspanned if " " in rule.unspanned else ""
     clusters: list[list[int]] = []
@@ -298,8 +332,14 @@ def _confirm_windows(rule: Rule, text: str, ends: list[int]) -> list[re.Match[st
         else:
             clusters.append([lo, end])
             last = end
+    return clusters
+
+
+def _confirm_windows(rule: Rule, text: str, clusters: list[list[int]]) -> list[re.Match[str]]:
+    n = len(text)
+    reach = rule.width + rule.lookahead + 1
     matches: list[re.Match[str]] = []
-    finditer = rule.caseless_regex.finditer
+    finditer = rule.regex.finditer
     for lo, hi in clusters:
         for m in finditer(text, lo, min(n, hi + reach)):
             if m.start() > hi:
@@ -310,10 +350,9 @@ def _confirm_windows(rule: Rule, text: str, ends: list[int]) -> list[re.Match[st
     return matches
 
 
-def _confirm_anchors(rule: Rule, text: str, starts: list[int]) -> list[re.Match[str]]:
-    candidates = sorted({s for start in starts for s in (start, start + 1)})
+def _confirm_anchors(rule: Rule, text: str, candidates: list[int]) -> list[re.Match[str]]:
     matches: list[re.Match[str]] = []
-    match = rule.caseless_regex.match
+    match = rule.regex.match
     position = 0
     for start in candidates:
         if start < position:
