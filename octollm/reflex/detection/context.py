@@ -149,7 +149,7 @@ def _mentions(
 ) -> bool:  # fmt: skip
     if not vocabulary.isdisjoint(words):
         return True
-    if any(w.startswith(stems) for w in words):
+    if any(map(str.startswith, words, itertools.repeat(stems))):
         return True
     return not phrases.isdisjoint(itertools.pairwise(words))
 

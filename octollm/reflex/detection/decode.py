@@ -9,7 +9,6 @@ Payloads up to `MAX_PAYLOAD` characters are decoded; ROT13 needs no decoding: ea
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 import string
@@ -68,14 +67,19 @@ def _readable(raw: bytes) -> str | None:
     return text if printable >= 0.9 * len(text) else None
 
 
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
 def _base64(payload: str, urlsafe: bool) -> bytes:
+    """`base64.urlsafe_b64decode`, or `base64.b64decode(validate=True)`, of the payload padded
+    (straight to `binascii`: this runs for every token that looks encoded)."""
     stripped = payload.rstrip("=")
     if len(stripped) % 4 == 1:
         stripped = stripped[:-1]
-    padded = stripped + "=" * (-len(stripped) % 4)
+    padded = (stripped + "=" * (-len(stripped) % 4)).encode("ascii")
     if urlsafe:
-        return base64.urlsafe_b64decode(padded)
-    return base64.b64decode(padded, validate=True)
+        return binascii.a2b_base64(padded.translate(_URLSAFE))
+    return binascii.a2b_base64(padded, strict_mode=True)
 
 
 def decode(encoding: str, payload: str) -> str | None:

@@ -221,13 +221,18 @@ class HyperscanScanner:
         # What an event says: where an anchored rule's match starts, or where another's ends.
         self._anchored = [rule.anchor is not None for rule in self._by_event]
 
+    def events(self, data: bytes) -> list[tuple[int, int, int]]:
+        """Hyperscan's events in UTF-8 `data`: (rule, start, end), byte offsets."""
+        events: list[tuple[int, int, int]] = []
+        for database, offset in self._databases:
+            database.scan(data, events, offset)
+        return events
+
     def scan(self, text: str, kinds: frozenset[str], data: bytes | None = None) -> Matches:
         """The matches of the rules of `kinds` (`data`: the text in UTF-8, if at hand)."""
         if data is None:
             data = text.encode("utf-8", "surrogatepass")
-        events: list[tuple[int, int, int]] = []
-        for database, offset in self._databases:
-            database.scan(data, events, offset)
+        events = self.events(data)
         found: Matches = []
         if events:
             anchored = self._anchored
