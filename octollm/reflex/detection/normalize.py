@@ -339,7 +339,6 @@ def fold(text: str) -> Folded:
         except UnicodeEncodeError:
             pass
     high = data.translate(_HIGH_BYTES)
-    adjacent = b""
     pieces: list[bytes] = []
     deletions: list[tuple[int, str | bytes]] = []
     last = 0  # bytes of `data` up to here are in `pieces`
@@ -354,12 +353,11 @@ def fold(text: str) -> Folded:
         chunk = data[start:end]
         needs = bool(chunk.translate(None, _NOT_LATIN_LEADS))
         if not needs:
-            if not adjacent:
-                adjacent = data.translate(_ADJACENT)
-            lo = start - 1 if start else 0
+            # (the byte before the stretch and the one after it count: they may touch it)
+            adjacent = data[start - 1 if start else 0 : end + 1].translate(_ADJACENT)
             needs = (
-                adjacent.find(b"an", lo, end + 1) >= 0
-                or adjacent.find(b"na", lo, end + 1) >= 0
+                b"an" in adjacent
+                or b"na" in adjacent
                 or (
                     (b"\xc9" in chunk or b"\xe1" in chunk)
                     and _OTHER_LATIN.search(chunk) is not None
