@@ -40,6 +40,17 @@ class Settings:
     redis_url: str = ""
     redis_prefix: str = "octollm"
     redis_timeout_seconds: float = 0.5
+    arms_file: str = ""
+    worker_concurrency: int = 8
+    queue_visibility_timeout_seconds: float = 30.0
+    retry_attempts: int = 3
+    retry_base_seconds: float = 0.2
+    retry_max_seconds: float = 2.0
+    circuit_failure_threshold: int = 5
+    circuit_reset_seconds: float = 30.0
+    result_cache_ttl_seconds: int = 3600
+    reaper_interval_seconds: float = 1.0
+    reaper_grace_seconds: float = 2.0
     validate_responses: bool = False
     log_level: str = "INFO"
     # The LLM arm (`octollm arm llm`); prices are empty when unknown (no cost enforcement).

@@ -34,6 +34,10 @@ export interface paths {
          *     `VALIDATION_ERROR` (`details.constraint` = `reflex_policy`); an unreachable or slow Reflex
          *     Layer gives `SERVICE_UNAVAILABLE`.
          *
+         *     The reflex shortcut: when the Reflex Layer's cache holds the result of an identical
+         *     earlier task (same `cache_key`) and `use_cache` is true, the task is returned already
+         *     `completed` with that result, and `provenance.cache_hit` true.
+         *
          *     With an `Idempotency-Key`, a retry with the same key and the same body returns the
          *     original task; the same key with a different body is a `CONFLICT`.
          */
@@ -144,6 +148,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description The task goes to an arm offering all of these.
+         * @default [
+         *       "general"
+         *     ]
+         */
+        Capabilities: components["schemas"]["Capability"][];
+        /**
+         * @description A skill an arm offers, e.g. `general`, `code`, `search`.
+         * @example general
+         */
+        Capability: string;
         DependencyState: {
             /** @enum {string} */
             status: "up" | "down";
@@ -246,7 +262,23 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description From the move to `processing` to the final status; null before. */
             processing_time_ms: number | null;
+            required_capabilities: string[];
+            use_cache: boolean;
+            /**
+             * Format: date-time
+             * @description `created_at` plus `budget.max_time_seconds`.
+             */
+            deadline_at: string;
+            /**
+             * @description The task's key in the Reflex Layer's cache, derived from the Reflex Layer's checks
+             *     of its goal and context and from its constraints, acceptance criteria and required
+             *     capabilities; null for tasks stored before keys existed.
+             * @example task:sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            cache_key: string | null;
+            provenance: components["schemas"]["TaskProvenance"];
         };
         /**
          * @description Resource limits for the task. Missing fields take their defaults.
@@ -282,14 +314,30 @@ export interface components {
              * @default {}
              */
             metadata: Record<string, unknown>;
+            required_capabilities?: components["schemas"]["Capabilities"];
+            /**
+             * @description Complete at once from the Reflex Layer's cache when an identical task has succeeded
+             *     before. False always executes (the fresh result is still cached).
+             * @default true
+             */
+            use_cache: boolean;
         };
         /**
          * TaskError
-         * @description Why the task failed; null unless it has.
+         * @description Why the task failed; null unless it has. Codes set by the orchestrator:
+         *     `TIMEOUT` (past `deadline_at`), `NO_ARM_AVAILABLE` (no healthy arm offered the
+         *     required capabilities before the deadline), `ARM_UNAVAILABLE` (the arm kept failing
+         *     after the retries), `ARM_PROTOCOL_ERROR` (the arm's answer broke `arm.yaml`). When the
+         *     arm itself reports failure, its own code (e.g. `BUDGET_EXCEEDED`) and message are
+         *     passed on, with `arm_id`.
          */
         TaskError: ({
+            /** @example TIMEOUT */
             code: string;
+            /** @example The task did not finish within its budget of 300 s */
             message: string;
+            /** @description The arm involved, when there was one. */
+            arm_id?: string;
         } & {
             [key: string]: unknown;
         }) | null;
@@ -297,6 +345,22 @@ export interface components {
             data: components["schemas"]["Task"][];
             pagination: components["schemas"]["PaginationMeta"];
         };
+        /**
+         * TaskProvenance
+         * @description Who produced the result; null until the task has completed.
+         */
+        TaskProvenance: {
+            /** @description The arm that produced the result (for a cache hit, the original arm). */
+            arm_id: string;
+            /** @description The arm's own processing time. */
+            processing_time_ms: number;
+            tokens_used: number;
+            model: string | null;
+            /** @description True when the result came from the Reflex Layer's cache. */
+            cache_hit: boolean;
+            /** @description Arm calls made for this task (0 for a cache hit). */
+            attempts: number;
+        } | null;
         /**
          * TaskResult
          * @description What the task produced; null until it has completed.
@@ -628,7 +692,14 @@ export interface operations {
                      *           "error": null,
                      *           "created_at": "2026-11-27T10:15:00.123456Z",
                      *           "updated_at": "2026-11-27T10:15:00.123456Z",
-                     *           "processing_time_ms": null
+                     *           "processing_time_ms": null,
+                     *           "required_capabilities": [
+                     *             "general"
+                     *           ],
+                     *           "use_cache": true,
+                     *           "deadline_at": "2026-11-27T10:20:00.123456Z",
+                     *           "cache_key": "task:sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+                     *           "provenance": null
                      *         }
                      *       ],
                      *       "pagination": {

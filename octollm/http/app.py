@@ -50,14 +50,24 @@ def handler_resolver(component: str, services: Mapping[str, object]) -> Resolver
     return Resolver(resolve)
 
 
-def _load(path: Path) -> dict[str, Any]:
+def load_yaml(path: Path) -> dict[str, Any]:
+    """A spec file, parsed once per version of the file (libyaml's parser when present).
+
+    The result is shared: read it, never change it.
+    """
+    path = Path(path).resolve()
+    return _parsed(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(path: Path, _mtime_ns: int) -> dict[str, Any]:
     with path.open() as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def request_id_rule(settings: Settings) -> Callable[[str], bool]:
     """The `X-Request-ID` rule, read from the `RequestId` parameter of common.yaml."""
-    schema = _load(settings.spec("common"))["components"]["parameters"]["RequestId"]["schema"]
+    schema = load_yaml(settings.spec("common"))["components"]["parameters"]["RequestId"]["schema"]
     validator = validation.compiled(schema)
     return lambda value: bool(value) and validator.is_valid(value)
 
@@ -65,7 +75,7 @@ def request_id_rule(settings: Settings) -> Callable[[str], bool]:
 def method_index(spec_path: Path) -> Callable[[str], list[str]]:
     """A request path's methods as the spec lists them (HEAD wherever GET is), for `Allow`."""
     routes = []
-    for template, item in _load(spec_path)["paths"].items():
+    for template, item in load_yaml(spec_path)["paths"].items():
         methods = sorted(m.upper() for m in item if m in HTTP_METHODS)
         if "GET" in methods:
             methods = sorted([*methods, "HEAD"])

@@ -1,4 +1,4 @@
-"""The Orchestrator application: services wired to the spec."""
+"""The Orchestrator application: services wired to the spec, and the execution engine."""
 
 from __future__ import annotations
 
@@ -12,24 +12,12 @@ from octollm.clock import Clock, system_clock
 from octollm.config import Settings
 from octollm.http.app import build_app
 from octollm.http.metrics import HttpMetrics
+from octollm.orchestrator.engine import Engine, task_store
 from octollm.orchestrator.metrics import OrchestratorMetrics
-from octollm.orchestrator.reflex_client import ReflexClient
 from octollm.orchestrator.tasks.service import TaskService
-from octollm.orchestrator.tasks.store import TaskStore
-from octollm.orchestrator.tasks.store_redis import RedisTaskStore
-from octollm.orchestrator.tasks.store_sqlite import SqliteTaskStore
-from octollm.redis_support import RedisConnection
 from octollm.system import Probe, SystemService
 
-
-def task_store(settings: Settings) -> TaskStore:
-    """Redis when `OCTOLLM_REDIS_URL` is set, else SQLite under the data directory."""
-    if settings.redis_url:
-        connection = RedisConnection(
-            settings.redis_url, timeout_seconds=settings.redis_timeout_seconds
-        )
-        return RedisTaskStore(connection, prefix=settings.redis_prefix)
-    return SqliteTaskStore(settings.data_dir, synchronous=settings.sqlite_synchronous)
+__all__ = ["create_app", "task_store"]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> AsyncApp:
@@ -37,35 +25,35 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     registry = CollectorRegistry()
     http_metrics = HttpMetrics(registry)
     metrics = OrchestratorMetrics.register(registry)
-    store = task_store(settings)
-    reflex = ReflexClient(
-        settings.reflex_url,
-        timeout_seconds=settings.reflex_timeout_seconds,
-        calls=metrics.reflex_calls,
-    )
-
-    async def refresh_metrics() -> None:
-        await metrics.refresh(store)
-
+    engine = Engine.build(settings, clock, metrics)
     services = {
-        "tasks": TaskService(store, reflex, clock, metrics.tasks_created),
+        "tasks": TaskService(
+            engine.store,
+            engine.queue,
+            engine.reflex,
+            clock,
+            metrics.tasks_created,
+            on_cancelled=engine.executor.cancelled,
+        ),
         "system": SystemService(
             "orchestrator",
             metrics=http_metrics,
-            probes={"storage": Probe(store.ping), "reflex": Probe(reflex.ping)},
-            before_scrape=refresh_metrics,
+            probes={
+                "storage": Probe(engine.store.ping),
+                "reflex": Probe(engine.reflex.ping),
+                **engine.arm_probes(),
+            },
+            before_scrape=engine.refresh_metrics,
         ),
     }
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
-        await store.open()
-        await reflex.open()
+        await engine.start()
         try:
             yield
         finally:
-            await reflex.close()
-            await store.close()
+            await engine.stop()
 
     return build_app(
         component="orchestrator",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
@@ -9,6 +10,9 @@ from prometheus_client import Counter
 
 from octollm.errors import unavailable
 from octollm.http import request_id
+
+log = logging.getLogger(__name__)
+ARM_PROVENANCE = ("arm_id", "processing_time_ms", "tokens_used", "model")
 
 
 class ReflexClient:
@@ -55,8 +59,65 @@ class ReflexClient:
         self.calls.labels(verdict["decision"]).inc()
         return verdict
 
+    async def cached_result(self, key: str) -> dict[str, Any] | None:
+        """A task result stored under `key` by `store_result`, or None.
+
+        The cache is the shortcut, not the truth: when the Reflex Layer cannot answer, or the
+        entry is not a stored result (anyone may write the cache), it is a miss.
+        """
+        try:
+            response = await self._request("GET", f"/cache/{key}")
+        except httpx.HTTPError as exc:
+            self.calls.labels("error").inc()
+            log.warning("reflex cache lookup failed (%s): executing the task", type(exc).__name__)
+            return None
+        if response.status_code != 200:
+            self.calls.labels("miss" if response.status_code == 404 else "error").inc()
+            return None
+        value = response.json()["value"]
+        if not _is_stored_result(value):
+            self.calls.labels("miss").inc()
+            log.warning("reflex cache entry %s is not a task result: ignored", key)
+            return None
+        self.calls.labels("hit").inc()
+        provenance = {name: value["provenance"].get(name) for name in ARM_PROVENANCE}
+        return {"result": value["result"], "provenance": provenance}
+
+    async def store_result(
+        self, key: str, result: dict[str, Any], provenance: dict[str, Any], ttl_seconds: int
+    ) -> None:
+        """Caches a task's result for identical later tasks; a failure only costs the shortcut."""
+        value = {"result": result, "provenance": provenance}
+        body = {"key": key, "value": value, "ttl_seconds": ttl_seconds}
+        try:
+            response = await self._request("POST", "/cache", json=body)
+        except httpx.HTTPError as exc:
+            response = None
+            log.warning("caching the result under %s failed (%s)", key, type(exc).__name__)
+        ok = response is not None and response.status_code < 300
+        if response is not None and not ok:
+            log.warning(
+                "caching the result under %s: reflex answered %s", key, response.status_code
+            )
+        self.calls.labels("stored" if ok else "error").inc()
+
     async def ping(self) -> str:
         response = await self._request("GET", "/health")
         if response.status_code != 200:
             raise RuntimeError(f"reflex health answered {response.status_code}")
         return self.base_url
+
+
+def _is_stored_result(value: Any) -> bool:
+    if not isinstance(value, dict) or not isinstance(value.get("result"), dict):
+        return False
+    provenance = value.get("provenance")
+    if not isinstance(provenance, dict):
+        return False
+    model = provenance.get("model")
+    counts = (provenance.get("processing_time_ms"), provenance.get("tokens_used"))
+    return (
+        isinstance(provenance.get("arm_id"), str)
+        and (model is None or isinstance(model, str))
+        and all(type(n) is int and n >= 0 for n in counts)
+    )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from octollm.clock import parse_rfc3339
 from tests.orchestrator.helpers import (
     DEFAULT_BUDGET,
     GOAL,
@@ -66,6 +67,7 @@ def test_minimal_task_is_accepted_pending_with_every_default(orchestrator):
     assert str(uuid.UUID(task_id)) == task_id
     assert response.headers["location"] == f"/api/v1/tasks/{task_id}"
     created_at, updated_at = task.pop("created_at"), task.pop("updated_at")
+    deadline_at, cache_key = task.pop("deadline_at"), task.pop("cache_key")
     assert task == {
         "status": "pending",
         "goal": GOAL,
@@ -78,8 +80,13 @@ def test_minimal_task_is_accepted_pending_with_every_default(orchestrator):
         "result": None,
         "error": None,
         "processing_time_ms": None,
+        "required_capabilities": ["general"],
+        "use_cache": True,
+        "provenance": None,
     }
     assert created_at == updated_at
+    assert parse_rfc3339(deadline_at) - parse_rfc3339(created_at) == pytest.approx(300)
+    assert re.fullmatch(r"task:sha256:[0-9a-f]{64}", cache_key), cache_key
     assert RFC3339_UTC.match(created_at), created_at
     stamp = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
     assert stamp.tzinfo is not None and stamp.utcoffset() == UTC.utcoffset(None)

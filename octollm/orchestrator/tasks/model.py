@@ -6,9 +6,11 @@ import dataclasses
 import json
 from typing import Any
 
+from octollm.clock import parse_rfc3339, rfc3339
 from octollm.errors import ApiError
 
 STATUSES = ("pending", "processing", "completed", "failed", "cancelled")
+ACTIVE = frozenset({"pending", "processing"})
 PRIORITIES = ("low", "medium", "high", "critical")
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -54,13 +56,37 @@ class Task:
     created_at: str
     updated_at: str
     processing_time_ms: int | None
+    required_capabilities: list[str]
+    use_cache: bool
+    deadline_at: str
+    cache_key: str | None
+    provenance: dict[str, Any] | None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Task:
+        if "deadline_at" not in data:  # stored before tasks were executed: fill in the defaults
+            budget_seconds = data["budget"].get("max_time_seconds", 300)
+            data = {
+                "required_capabilities": ["general"],
+                "use_cache": True,
+                "deadline_at": rfc3339(parse_rfc3339(data["created_at"]) + budget_seconds),
+                "cache_key": None,
+                "provenance": None,
+                **data,
+            }
         return cls(**data)
+
+    @property
+    def deadline(self) -> float:
+        """`deadline_at` as seconds since the epoch."""
+        return parse_rfc3339(self.deadline_at)
+
+    @property
+    def final(self) -> bool:
+        return self.status not in ACTIVE
 
     def to_json(self) -> str:
         """The stored form: compact JSON, the same bytes for the same task."""

@@ -1,4 +1,4 @@
-"""The task store interface: what every backend (SQLite now, Redis later) provides."""
+"""The task store interface: what every backend (SQLite, Redis) provides."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ class TaskStore(Protocol):
 
     async def replace_if_status(self, task: Task, expected_status: str) -> bool:
         """Store `task` only if the stored one is still in `expected_status` (compare-and-set)."""
+
+    async def overdue(self, now: str, limit: int) -> list[Task]:
+        """Up to `limit` pending or processing tasks whose `deadline_at` is at or before `now`
+        (an RFC 3339 time as `rfc3339` writes it), earliest deadline first."""
 
     async def count_by_status(self) -> dict[str, int]: ...
 

@@ -6,18 +6,23 @@ Layout (all keys share the `{tasks}` hash tag, so they live in one cluster slot)
 - `<prefix>:{tasks}:idx:<sort>:<filter>`: a sorted set per sort field and filter, every member
   `<sort value>|<task_id>` with score 0, so Redis orders members lexicographically: that is
   the sort order with ties broken by task_id, and a page is one `ZRANGE` by rank.
+- `<prefix>:{tasks}:deadlines`: the pending and processing tasks, scored by their deadline
+  (seconds since the epoch), for the deadline reaper.
 """
 
 from __future__ import annotations
 
 import json
 
+from octollm.clock import parse_rfc3339
 from octollm.orchestrator.tasks.model import PRIORITIES, STATUSES, Task
 from octollm.orchestrator.tasks.store import IdempotencyRecord, ListQuery
 from octollm.redis_support import Client, RedisConnection, dependency
 
 SORTS = ("created_at", "updated_at", "priority", "status")
 
+# KEYS: task, claim, deadlines, indexes...; ARGV: task JSON, claim JSON or '', deadline score
+# or '' (a task final from the start), task id, index members...
 INSERT = """
 if ARGV[2] ~= '' then
   local existing = redis.call('GET', KEYS[2])
@@ -25,15 +30,19 @@ if ARGV[2] ~= '' then
   redis.call('SET', KEYS[2], ARGV[2])
 end
 redis.call('SET', KEYS[1], ARGV[1])
-for i = 3, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[i]) end
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4]) end
+for i = 4, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[i + 1]) end
 return false
 """
 
+# KEYS: task, deadlines, old index entries..., new index entries...; ARGV: stored JSON (the
+# compare), new JSON, number of old entries, task id, '1' if the new status is final, members...
 REPLACE = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 local old = tonumber(ARGV[3])
-for i = 1, old do redis.call('ZREM', KEYS[1 + i], ARGV[3 + i]) end
-for i = old + 1, #KEYS - 1 do redis.call('ZADD', KEYS[1 + i], 0, ARGV[3 + i]) end
+for i = 1, old do redis.call('ZREM', KEYS[2 + i], ARGV[5 + i]) end
+for i = old + 1, #KEYS - 2 do redis.call('ZADD', KEYS[2 + i], 0, ARGV[5 + i]) end
+if ARGV[5] == '1' then redis.call('ZREM', KEYS[2], ARGV[4]) end
 redis.call('SET', KEYS[1], ARGV[2])
 return 1
 """
@@ -91,12 +100,27 @@ class RedisTaskStore:
         )
         async with dependency("storage"):
             existing = await self._insert(
-                keys=[self._task_key(task.task_id), claim_key, *(k for k, _ in memberships)],
-                args=[task.to_json(), claim_json, *(m for _, m in memberships)],
+                keys=[
+                    self._task_key(task.task_id),
+                    claim_key,
+                    self._deadlines,
+                    *(k for k, _ in memberships),
+                ],
+                args=[
+                    task.to_json(),
+                    claim_json,
+                    "" if task.final else repr(task.deadline),
+                    task.task_id,
+                    *(m for _, m in memberships),
+                ],
             )
         if existing is None or claim is None:
             return None
         return IdempotencyRecord(claim.key, **json.loads(existing))
+
+    @property
+    def _deadlines(self) -> str:
+        return f"{self.base}:deadlines"
 
     def _claim_key(self, key: str) -> str:
         return f"{self.base}:idem:{key}"
@@ -136,16 +160,26 @@ class RedisTaskStore:
                 return False
             before, after = self._memberships(old), self._memberships(task)
             replaced = await self._replace(
-                keys=[key, *(k for k, _ in before), *(k for k, _ in after)],
+                keys=[key, self._deadlines, *(k for k, _ in before), *(k for k, _ in after)],
                 args=[
                     raw,
                     task.to_json(),
                     len(before),
+                    task.task_id,
+                    "1" if task.final else "",
                     *(m for _, m in before),
                     *(m for _, m in after),
                 ],
             )
         return replaced == 1
+
+    async def overdue(self, now: str, limit: int) -> list[Task]:
+        async with dependency("storage"):
+            ids = await self.client.zrangebyscore(
+                self._deadlines, "-inf", repr(parse_rfc3339(now)), start=0, num=limit
+            )
+            docs = await self.client.mget([self._task_key(i) for i in ids]) if ids else []
+        return [t for t in (Task.from_json(d) for d in docs if d) if not t.final]
 
     async def count_by_status(self) -> dict[str, int]:
         async with dependency("storage"):

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS tasks (
     priority_rank INTEGER NOT NULL,
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL,
-    doc           TEXT NOT NULL
+    doc           TEXT NOT NULL,
+    deadline_at   TEXT
 );
 CREATE TABLE IF NOT EXISTS task_counts (
     status   TEXT NOT NULL,
@@ -69,6 +70,15 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     for sort, column in SORT_COLUMNS.items()
     for f in FILTERS
 )
+# The deadline reaper's index: only tasks that can still time out.
+DEADLINE_INDEX = """
+CREATE INDEX IF NOT EXISTS tasks_active_by_deadline ON tasks (deadline_at)
+    WHERE status IN ('pending', 'processing');
+"""
+COLUMNS = (
+    "task_id, status, status_rank, priority, priority_rank, created_at, updated_at, doc, "
+    "deadline_at"
+)
 
 
 def _row(task: Task) -> tuple[Any, ...]:
@@ -81,6 +91,19 @@ def _row(task: Task) -> tuple[Any, ...]:
         task.created_at,
         task.updated_at,
         task.to_json(),
+        task.deadline_at,
+    )
+
+
+def _add_deadlines(db: sqlite3.Connection) -> None:
+    """A database from before deadlines: add the column and fill it in from the documents."""
+    if any(row[1] == "deadline_at" for row in db.execute("PRAGMA table_info(tasks)")):
+        return
+    db.execute("ALTER TABLE tasks ADD COLUMN deadline_at TEXT")
+    rows = db.execute("SELECT doc FROM tasks").fetchall()
+    db.executemany(
+        "UPDATE tasks SET deadline_at = ? WHERE task_id = ?",
+        [(t.deadline_at, t.task_id) for t in (Task.from_json(r[0]) for r in rows)],
     )
 
 
@@ -109,6 +132,8 @@ class SqliteTaskStore:
             db.execute(f"PRAGMA synchronous={self.synchronous}")
             db.execute("PRAGMA busy_timeout=5000")
             db.executescript(SCHEMA)
+            _add_deadlines(db)
+            db.executescript(DEADLINE_INDEX)
             if db.execute("SELECT NOT EXISTS (SELECT 1 FROM task_counts)").fetchone()[0]:
                 db.execute(  # a database from before the counts: count once
                     "INSERT INTO task_counts "
@@ -139,7 +164,9 @@ class SqliteTaskStore:
                         "INSERT INTO idempotency_keys (key, fingerprint, task_id) VALUES (?, ?, ?)",
                         (claim.key, claim.fingerprint, claim.task_id),
                     )
-                db.execute("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _row(task))
+                db.execute(
+                    f"INSERT INTO tasks ({COLUMNS}) VALUES ({', '.join('?' * 9)})", _row(task)
+                )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -196,6 +223,17 @@ class SqliteTaskStore:
             return cursor.rowcount == 1
 
         return await self._run(replace)
+
+    async def overdue(self, now: str, limit: int) -> list[Task]:
+        def overdue(db: sqlite3.Connection) -> list[Task]:
+            rows = db.execute(
+                "SELECT doc FROM tasks WHERE status IN ('pending', 'processing') "
+                "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
+                (now, limit),
+            ).fetchall()
+            return [Task.from_json(r[0]) for r in rows]
+
+        return await self._run(overdue)
 
     async def count_by_status(self) -> dict[str, int]:
         def count(db: sqlite3.Connection) -> dict[str, int]:

@@ -20,6 +20,7 @@ from .task_create_metadata import TaskCreateMetadata
 from .task_error import TaskError
 from .task_metadata import TaskMetadata
 from .task_page import TaskPage
+from .task_provenance import TaskProvenance
 from .task_result import TaskResult
 from .task_status import TaskStatus
 from .tasks_list_order import TasksListOrder
@@ -46,6 +47,7 @@ __all__ = (
     "TaskError",
     "TaskMetadata",
     "TaskPage",
+    "TaskProvenance",
     "TaskResult",
     "TasksListOrder",
     "TasksListSortBy",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..models.task_constraints import TaskConstraints
     from ..models.task_error import TaskError
     from ..models.task_metadata import TaskMetadata
+    from ..models.task_provenance import TaskProvenance
     from ..models.task_result import TaskResult
 
 
@@ -39,10 +40,23 @@ class Task:
         priority (Priority):
         metadata (TaskMetadata):
         result (None | TaskResult): What the task produced; null until it has completed.
-        error (None | TaskError): Why the task failed; null unless it has.
+        error (None | TaskError): Why the task failed; null unless it has. Codes set by the orchestrator:
+            `TIMEOUT` (past `deadline_at`), `NO_ARM_AVAILABLE` (no healthy arm offered the
+            required capabilities before the deadline), `ARM_UNAVAILABLE` (the arm kept failing
+            after the retries), `ARM_PROTOCOL_ERROR` (the arm's answer broke `arm.yaml`). When the
+            arm itself reports failure, its own code (e.g. `BUDGET_EXCEEDED`) and message are
+            passed on, with `arm_id`.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        processing_time_ms (int | None):
+        processing_time_ms (int | None): From the move to `processing` to the final status; null before.
+        required_capabilities (list[str]):
+        use_cache (bool):
+        deadline_at (datetime.datetime): `created_at` plus `budget.max_time_seconds`.
+        cache_key (None | str): The task's key in the Reflex Layer's cache, derived from the Reflex Layer's checks
+            of its goal and context and from its constraints, acceptance criteria and required
+            capabilities; null for tasks stored before keys existed.
+             Example: task:sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.
+        provenance (None | TaskProvenance): Who produced the result; null until the task has completed.
     """
 
     task_id: UUID
@@ -59,12 +73,18 @@ class Task:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     processing_time_ms: int | None
+    required_capabilities: list[str]
+    use_cache: bool
+    deadline_at: datetime.datetime
+    cache_key: None | str
+    provenance: None | TaskProvenance
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.task_budget import TaskBudget  # noqa: PLC0415
         from ..models.task_constraints import TaskConstraints  # noqa: PLC0415
         from ..models.task_error import TaskError  # noqa: PLC0415
         from ..models.task_metadata import TaskMetadata  # noqa: PLC0415
+        from ..models.task_provenance import TaskProvenance  # noqa: PLC0415
         from ..models.task_result import TaskResult  # noqa: PLC0415
 
         task_id = str(self.task_id)
@@ -104,6 +124,21 @@ class Task:
         processing_time_ms: int | None
         processing_time_ms = self.processing_time_ms
 
+        required_capabilities = self.required_capabilities
+
+        use_cache = self.use_cache
+
+        deadline_at = self.deadline_at.isoformat()
+
+        cache_key: None | str
+        cache_key = self.cache_key
+
+        provenance: dict[str, Any] | None
+        if isinstance(self.provenance, TaskProvenance):
+            provenance = self.provenance.to_dict()
+        else:
+            provenance = self.provenance
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -122,6 +157,11 @@ class Task:
                 "created_at": created_at,
                 "updated_at": updated_at,
                 "processing_time_ms": processing_time_ms,
+                "required_capabilities": required_capabilities,
+                "use_cache": use_cache,
+                "deadline_at": deadline_at,
+                "cache_key": cache_key,
+                "provenance": provenance,
             }
         )
 
@@ -133,6 +173,7 @@ class Task:
         from ..models.task_constraints import TaskConstraints  # noqa: PLC0415
         from ..models.task_error import TaskError  # noqa: PLC0415
         from ..models.task_metadata import TaskMetadata  # noqa: PLC0415
+        from ..models.task_provenance import TaskProvenance  # noqa: PLC0415
         from ..models.task_result import TaskResult  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -195,6 +236,34 @@ class Task:
 
         processing_time_ms = _parse_processing_time_ms(d.pop("processing_time_ms"))
 
+        required_capabilities = cast(list[str], d.pop("required_capabilities"))
+
+        use_cache = d.pop("use_cache")
+
+        deadline_at = datetime.datetime.fromisoformat(d.pop("deadline_at"))
+
+        def _parse_cache_key(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        cache_key = _parse_cache_key(d.pop("cache_key"))
+
+        def _parse_provenance(data: object) -> None | TaskProvenance:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_task_provenance_type_0 = TaskProvenance.from_dict(data)
+
+                return componentsschemas_task_provenance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TaskProvenance, data)
+
+        provenance = _parse_provenance(d.pop("provenance"))
+
         task = cls(
             task_id=task_id,
             status=status,
@@ -210,6 +279,11 @@ class Task:
             created_at=created_at,
             updated_at=updated_at,
             processing_time_ms=processing_time_ms,
+            required_capabilities=required_capabilities,
+            use_cache=use_cache,
+            deadline_at=deadline_at,
+            cache_key=cache_key,
+            provenance=provenance,
         )
 
         return task

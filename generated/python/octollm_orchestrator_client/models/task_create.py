@@ -32,6 +32,10 @@ class TaskCreate:
         budget (TaskBudget | Unset): Resource limits for the task. Missing fields take their defaults.
         priority (Priority | Unset):  Default: Priority.MEDIUM.
         metadata (TaskCreateMetadata | Unset): Caller's own data, stored and returned unchanged.
+        required_capabilities (list[str] | Unset): The task goes to an arm offering all of these.
+        use_cache (bool | Unset): Complete at once from the Reflex Layer's cache when an identical task has succeeded
+            before. False always executes (the fresh result is still cached).
+             Default: True.
     """
 
     goal: str
@@ -41,6 +45,8 @@ class TaskCreate:
     budget: TaskBudget | Unset = UNSET
     priority: Priority | Unset = Priority.MEDIUM
     metadata: TaskCreateMetadata | Unset = UNSET
+    required_capabilities: list[str] | Unset = UNSET
+    use_cache: bool | Unset = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.task_budget import TaskBudget  # noqa: PLC0415
@@ -71,6 +77,12 @@ class TaskCreate:
         if not isinstance(self.metadata, Unset):
             metadata = self.metadata.to_dict()
 
+        required_capabilities: list[str] | Unset = UNSET
+        if not isinstance(self.required_capabilities, Unset):
+            required_capabilities = self.required_capabilities
+
+        use_cache = self.use_cache
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -90,6 +102,10 @@ class TaskCreate:
             field_dict["priority"] = priority
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
+        if required_capabilities is not UNSET:
+            field_dict["required_capabilities"] = required_capabilities
+        if use_cache is not UNSET:
+            field_dict["use_cache"] = use_cache
 
         return field_dict
 
@@ -134,6 +150,10 @@ class TaskCreate:
         else:
             metadata = TaskCreateMetadata.from_dict(_metadata)
 
+        required_capabilities = cast(list[str], d.pop("required_capabilities", UNSET))
+
+        use_cache = d.pop("use_cache", UNSET)
+
         task_create = cls(
             goal=goal,
             constraints=constraints,
@@ -142,6 +162,8 @@ class TaskCreate:
             budget=budget,
             priority=priority,
             metadata=metadata,
+            required_capabilities=required_capabilities,
+            use_cache=use_cache,
         )
 
         return task_create

@@ -8,26 +8,37 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="TaskError")
 
 
 @_attrs_define
 class TaskError:
-    """Why the task failed; null unless it has.
+    """Why the task failed; null unless it has. Codes set by the orchestrator:
+    `TIMEOUT` (past `deadline_at`), `NO_ARM_AVAILABLE` (no healthy arm offered the
+    required capabilities before the deadline), `ARM_UNAVAILABLE` (the arm kept failing
+    after the retries), `ARM_PROTOCOL_ERROR` (the arm's answer broke `arm.yaml`). When the
+    arm itself reports failure, its own code (e.g. `BUDGET_EXCEEDED`) and message are
+    passed on, with `arm_id`.
 
-    Attributes:
-        code (str):
-        message (str):
+        Attributes:
+            code (str):  Example: TIMEOUT.
+            message (str):  Example: The task did not finish within its budget of 300 s.
+            arm_id (str | Unset): The arm involved, when there was one.
     """
 
     code: str
     message: str
+    arm_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 
         message = self.message
+
+        arm_id = self.arm_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -37,6 +48,8 @@ class TaskError:
                 "message": message,
             }
         )
+        if arm_id is not UNSET:
+            field_dict["arm_id"] = arm_id
 
         return field_dict
 
@@ -47,9 +60,12 @@ class TaskError:
 
         message = d.pop("message")
 
+        arm_id = d.pop("arm_id", UNSET)
+
         task_error = cls(
             code=code,
             message=message,
+            arm_id=arm_id,
         )
 
         task_error.additional_properties = d

@@ -120,6 +120,10 @@ def sync_detailed(
     `VALIDATION_ERROR` (`details.constraint` = `reflex_policy`); an unreachable or slow Reflex
     Layer gives `SERVICE_UNAVAILABLE`.
 
+    The reflex shortcut: when the Reflex Layer's cache holds the result of an identical
+    earlier task (same `cache_key`) and `use_cache` is true, the task is returned already
+    `completed` with that result, and `provenance.cache_hit` true.
+
     With an `Idempotency-Key`, a retry with the same key and the same body returns the
     original task; the same key with a different body is a `CONFLICT`.
 
@@ -163,6 +167,10 @@ def sync(
     `VALIDATION_ERROR` (`details.constraint` = `reflex_policy`); an unreachable or slow Reflex
     Layer gives `SERVICE_UNAVAILABLE`.
 
+    The reflex shortcut: when the Reflex Layer's cache holds the result of an identical
+    earlier task (same `cache_key`) and `use_cache` is true, the task is returned already
+    `completed` with that result, and `provenance.cache_hit` true.
+
     With an `Idempotency-Key`, a retry with the same key and the same body returns the
     original task; the same key with a different body is a `CONFLICT`.
 
@@ -200,6 +208,10 @@ async def asyncio_detailed(
     the context are checked by the Reflex Layer: a `block` decision rejects the task with
     `VALIDATION_ERROR` (`details.constraint` = `reflex_policy`); an unreachable or slow Reflex
     Layer gives `SERVICE_UNAVAILABLE`.
+
+    The reflex shortcut: when the Reflex Layer's cache holds the result of an identical
+    earlier task (same `cache_key`) and `use_cache` is true, the task is returned already
+    `completed` with that result, and `provenance.cache_hit` true.
 
     With an `Idempotency-Key`, a retry with the same key and the same body returns the
     original task; the same key with a different body is a `CONFLICT`.
@@ -241,6 +253,10 @@ async def asyncio(
     the context are checked by the Reflex Layer: a `block` decision rejects the task with
     `VALIDATION_ERROR` (`details.constraint` = `reflex_policy`); an unreachable or slow Reflex
     Layer gives `SERVICE_UNAVAILABLE`.
+
+    The reflex shortcut: when the Reflex Layer's cache holds the result of an identical
+    earlier task (same `cache_key`) and `use_cache` is true, the task is returned already
+    `completed` with that result, and `provenance.cache_hit` true.
 
     With an `Idempotency-Key`, a retry with the same key and the same body returns the
     original task; the same key with a different body is a `CONFLICT`.

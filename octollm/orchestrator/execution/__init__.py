@@ -1,0 +1,1 @@
+"""Task execution: a durable queue, workers, arms, retries, circuit breakers, deadlines."""
