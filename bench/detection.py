@@ -48,12 +48,16 @@ def stages(engine: DetectionEngine, text: str, repeat: int) -> dict[str, float]:
     folded = fold(text)
     data = folded.data if folded.data is not None else folded.text.encode("utf-8", "surrogatepass")
     scanner = engine.scanner
-    times = {
-        "fold": best(lambda: fold(text), repeat),
-        "hyperscan": best(lambda: scanner.events(data), repeat),  # type: ignore[attr-defined]
-        "patterns": best(lambda: scanner.scan(folded.text, KINDS, folded.data), repeat),
-        "total": best(lambda: engine.scan(text), repeat),
+    runs: dict[str, Callable[[], object]] = {
+        "fold": lambda: fold(text),
+        "hyperscan": lambda: scanner.events(data),  # type: ignore[attr-defined]
+        "patterns": lambda: scanner.scan(folded.text, KINDS, folded.data),
+        "total": lambda: engine.scan(text),
     }
+    times = dict.fromkeys(runs, float("inf"))
+    for _ in range(repeat):  # the stages in turn: each sees the machine as the others do
+        for key, run in runs.items():
+            times[key] = min(times[key], best(run, 1))
     times["confirm"] = times["patterns"] - times["hyperscan"]
     times["post"] = times["total"] - times["fold"] - times["patterns"]
     return times

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from octollm.reflex.detection.matches import SEVERITY_ORDER
 from octollm.reflex.detection.normalize import lower_ascii
@@ -171,10 +171,16 @@ class Context:
     negated: bool = False
 
     def to_dict(self) -> dict[str, bool]:
-        return asdict(self)
+        return {
+            "quoted": self.quoted,
+            "academic": self.academic,
+            "example": self.example,
+            "negated": self.negated,
+        }
 
 
 NONE = Context()
+assert list(NONE.to_dict()) == [f.name for f in fields(Context)]
 
 
 def _inside_quotes(line_before: str, line_after: str) -> bool:
