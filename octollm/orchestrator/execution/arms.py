@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,14 +133,15 @@ class ArmRegistry:
         self.arms = {c.id: Arm(c, breaker()) for c in configs}
         self._changed = asyncio.Condition()
 
-    def pick(self, capabilities: Sequence[str]) -> Arm | None:
-        """The least loaded arm that can take a task needing `capabilities` now."""
+    def pick(self, capabilities: Sequence[str], avoid: Collection[str] = ()) -> Arm | None:
+        """The least loaded arm that can take a task needing `capabilities` now; one not in
+        `avoid` (the arms that just failed the task) if there is one."""
         ready = [
             arm
             for arm in self.arms.values()
             if arm.offers(capabilities) and arm.free and arm.breaker.available()
         ]
-        return min(ready, key=lambda arm: (arm.load, arm.id), default=None)
+        return min(ready, key=lambda arm: (arm.id in avoid, arm.load, arm.id), default=None)
 
     def why_none(self, capabilities: Sequence[str]) -> str:
         """Why `pick` finds no arm, for the task's error."""
@@ -154,15 +155,17 @@ class ArmRegistry:
         return f"every arm offering [{wanted}] is unavailable ({states})"
 
     @contextlib.asynccontextmanager
-    async def lease(self, capabilities: Sequence[str], *, poll: float = 0.5) -> AsyncIterator[Arm]:
+    async def lease(
+        self, capabilities: Sequence[str], avoid: Collection[str] = (), *, poll: float = 0.5
+    ) -> AsyncIterator[Arm]:
         """Waits for an arm (as long as the caller lets it), holds one of its slots."""
-        arm = self.pick(capabilities)
+        arm = self.pick(capabilities, avoid)
         while arm is None:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
                     # Woken by a release; polled, since an open circuit reopens with time.
                     await asyncio.wait_for(self._changed.wait(), poll)
-            arm = self.pick(capabilities)
+            arm = self.pick(capabilities, avoid)
         arm.in_flight += 1
         arm.breaker.begin()
         try:

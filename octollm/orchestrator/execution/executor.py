@@ -136,7 +136,8 @@ class Executor:
             if last is not None:
                 await asyncio.sleep(self.retry.delay(attempt - 1))
             progress.waiting_for_arm = True
-            async with self.arms.lease(progress.task.required_capabilities) as arm:
+            failed_arms = {last[0].id} if last else set()
+            async with self.arms.lease(progress.task.required_capabilities, failed_arms) as arm:
                 progress.waiting_for_arm = False
                 if progress.task.status == "pending":
                     progress.task = await self._start(progress.task)
