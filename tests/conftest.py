@@ -42,6 +42,13 @@ class SpecClient(TestClient):
     """A test client that checks every response against the component's spec."""
 
     checker: SpecChecker
+    closed = False
+
+    def __exit__(self, *args: Any) -> None:
+        """Stops the app; again is a no-op (a test may stop an app its fixture also stops)."""
+        if not self.closed:
+            self.closed = True
+            super().__exit__(*args)
 
     def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         response = super().request(method, url, *args, **kwargs)

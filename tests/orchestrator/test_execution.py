@@ -355,3 +355,34 @@ def test_execution_metrics(fleet: Fleet):
     assert sample(samples, "octollm_tasks", status="completed") == 1
     assert sample(samples, "octollm_tasks", status="failed") == 1
     assert sample(samples, "octollm_task_queue_depth") == 0
+
+
+# --- durability -----------------------------------------------------------------------------
+
+
+def test_a_task_queued_before_a_restart_is_executed_after_it(fleet: Fleet):
+    arm = general()
+    first = fleet(arm, worker_concurrency=0)  # accepts, but executes nothing
+    created = submit(first)
+    first.__exit__(None, None, None)
+
+    second = fleet(arm)
+    task = wait_for_status(second, created["task_id"])
+
+    assert task["status"] == "completed", task
+    assert len(arm.calls_for(created["task_id"])) == 1
+
+
+def test_a_task_cut_off_by_a_stop_is_executed_again_after_the_restart(fleet: Fleet):
+    """At least once: the call in flight when the orchestrator stopped is made again."""
+    arm = general([hang(4)])
+    first = fleet(arm, queue_visibility_timeout_seconds=1.0)
+    created = submit(first)
+    wait_for_status(first, created["task_id"], "processing")
+    first.__exit__(None, None, None)
+
+    second = fleet(arm, queue_visibility_timeout_seconds=1.0)
+    task = wait_for_status(second, created["task_id"], timeout=8)
+
+    assert task["status"] == "completed", task
+    assert len(arm.calls_for(created["task_id"])) == 2
