@@ -32,12 +32,12 @@ export interface paths {
          *
          *     Error codes of a failed execution (arms may add their own): `TIMEOUT` (the deadline
          *     passed), `BUDGET_EXCEEDED` (`budget.max_cost_usd` leaves no room for an answer, or the
-         *     answer cost more), `UPSTREAM_UNAVAILABLE` (the arm's model server cannot be reached),
-         *     `UPSTREAM_REJECTED` (the model server refused the request; its reason is quoted),
-         *     `UPSTREAM_INVALID` (the model server answered something that is not a completion).
+         *     answer cost more), `UPSTREAM_REJECTED` (the model server refused the request; its
+         *     reason is quoted), `UPSTREAM_INVALID` (the model server answered something that is
+         *     not a completion).
          *
-         *     `503 SERVICE_UNAVAILABLE` means the arm's model server failed (a 5xx): retry later or
-         *     elsewhere.
+         *     `503 SERVICE_UNAVAILABLE` means the arm cannot execute now: its model server is
+         *     unreachable, failed (a 5xx) or is rate limiting (429). Retry later or elsewhere.
          */
         post: operations["execute.run"];
         delete?: never;
@@ -174,8 +174,8 @@ export interface components {
          */
         ArmError: {
             /**
-             * @description `TIMEOUT`, `BUDGET_EXCEEDED`, `UPSTREAM_UNAVAILABLE`, `UPSTREAM_REJECTED`,
-             *     `UPSTREAM_INVALID`, or a code of the arm's own.
+             * @description `TIMEOUT`, `BUDGET_EXCEEDED`, `UPSTREAM_REJECTED`, `UPSTREAM_INVALID`, or a code
+             *     of the arm's own.
              * @example BUDGET_EXCEEDED
              */
             code: string;

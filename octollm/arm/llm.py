@@ -163,13 +163,16 @@ class LlmArm:
                 max_tokens=max_tokens,
                 request_id=request_id,
             )
-        except chat.ServerFailed as exc:  # worth a retry: the orchestrator retries a 503
+        # Worth a retry, here later or on another arm: the orchestrator retries a 503.
+        except chat.ServerFailed as exc:
             raise unavailable("upstream", f"The model server failed ({exc.status})") from None
         except chat.Unreachable as exc:
-            raise ExecutionFailed(
-                "UPSTREAM_UNAVAILABLE", f"The model server is unreachable: {exc}"
-            ) from None
+            raise unavailable("upstream", f"The model server is unreachable: {exc}") from None
         except chat.Rejected as exc:
+            if exc.status == 429:
+                raise unavailable(
+                    "upstream", f"The model server is rate limiting (429): {exc.reason}"
+                ) from None
             raise ExecutionFailed(
                 "UPSTREAM_REJECTED", f"The model server refused ({exc.status}): {exc.reason}"
             ) from None

@@ -23,13 +23,15 @@ def test_the_deadline_fails_the_execution_with_timeout(arm, upstream):
     assert result["provenance"]["model"] is None
 
 
-def test_an_unreachable_upstream_fails_the_execution(make_arm):
+def test_an_unreachable_upstream_is_a_503_to_retry(make_arm):
     arm = make_arm(arm_upstream_url=f"http://127.0.0.1:{free_port()}")
 
-    result = execute(arm)
+    response = post_execute(arm)
 
-    error = failed(result, "UPSTREAM_UNAVAILABLE")
+    assert response.status_code == 503
+    error = response.json()["error"]
     assert "unreachable" in error["message"] and "ConnectError" in error["message"]
+    assert error["details"] == {"dependency": "upstream"}
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
@@ -115,3 +117,15 @@ def test_usage_without_total_tokens_is_summed(arm, upstream):
 
     assert result["provenance"]["tokens_used"] == 12
     assert result["result"]["usage"]["total_tokens"] == 12
+
+
+def test_an_upstream_rate_limit_is_a_503_to_retry(arm, upstream):
+    upstream.reply.status, upstream.reply.error = 429, "slow down"
+
+    response = post_execute(arm)
+
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["message"].startswith("The model server is rate limiting (429)")
+    assert "slow down" in error["message"]
+    assert error["details"] == {"dependency": "upstream"}

@@ -16,8 +16,8 @@ class ArmError:
     """Why the execution failed; null when `success` is true.
 
     Attributes:
-        code (str): `TIMEOUT`, `BUDGET_EXCEEDED`, `UPSTREAM_UNAVAILABLE`, `UPSTREAM_REJECTED`,
-            `UPSTREAM_INVALID`, or a code of the arm's own.
+        code (str): `TIMEOUT`, `BUDGET_EXCEEDED`, `UPSTREAM_REJECTED`, `UPSTREAM_INVALID`, or a code
+            of the arm's own.
              Example: BUDGET_EXCEEDED.
         message (str): Human-readable, for the task's requester. Example: The answer cost $0.0132, over
             budget.max_cost_usd of $0.01.

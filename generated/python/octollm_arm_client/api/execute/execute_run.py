@@ -115,12 +115,12 @@ def sync_detailed(
 
     Error codes of a failed execution (arms may add their own): `TIMEOUT` (the deadline
     passed), `BUDGET_EXCEEDED` (`budget.max_cost_usd` leaves no room for an answer, or the
-    answer cost more), `UPSTREAM_UNAVAILABLE` (the arm's model server cannot be reached),
-    `UPSTREAM_REJECTED` (the model server refused the request; its reason is quoted),
-    `UPSTREAM_INVALID` (the model server answered something that is not a completion).
+    answer cost more), `UPSTREAM_REJECTED` (the model server refused the request; its
+    reason is quoted), `UPSTREAM_INVALID` (the model server answered something that is
+    not a completion).
 
-    `503 SERVICE_UNAVAILABLE` means the arm's model server failed (a 5xx): retry later or
-    elsewhere.
+    `503 SERVICE_UNAVAILABLE` means the arm cannot execute now: its model server is
+    unreachable, failed (a 5xx) or is rate limiting (429). Retry later or elsewhere.
 
     Args:
         x_request_id (str | Unset):
@@ -164,12 +164,12 @@ def sync(
 
     Error codes of a failed execution (arms may add their own): `TIMEOUT` (the deadline
     passed), `BUDGET_EXCEEDED` (`budget.max_cost_usd` leaves no room for an answer, or the
-    answer cost more), `UPSTREAM_UNAVAILABLE` (the arm's model server cannot be reached),
-    `UPSTREAM_REJECTED` (the model server refused the request; its reason is quoted),
-    `UPSTREAM_INVALID` (the model server answered something that is not a completion).
+    answer cost more), `UPSTREAM_REJECTED` (the model server refused the request; its
+    reason is quoted), `UPSTREAM_INVALID` (the model server answered something that is
+    not a completion).
 
-    `503 SERVICE_UNAVAILABLE` means the arm's model server failed (a 5xx): retry later or
-    elsewhere.
+    `503 SERVICE_UNAVAILABLE` means the arm cannot execute now: its model server is
+    unreachable, failed (a 5xx) or is rate limiting (429). Retry later or elsewhere.
 
     Args:
         x_request_id (str | Unset):
@@ -208,12 +208,12 @@ async def asyncio_detailed(
 
     Error codes of a failed execution (arms may add their own): `TIMEOUT` (the deadline
     passed), `BUDGET_EXCEEDED` (`budget.max_cost_usd` leaves no room for an answer, or the
-    answer cost more), `UPSTREAM_UNAVAILABLE` (the arm's model server cannot be reached),
-    `UPSTREAM_REJECTED` (the model server refused the request; its reason is quoted),
-    `UPSTREAM_INVALID` (the model server answered something that is not a completion).
+    answer cost more), `UPSTREAM_REJECTED` (the model server refused the request; its
+    reason is quoted), `UPSTREAM_INVALID` (the model server answered something that is
+    not a completion).
 
-    `503 SERVICE_UNAVAILABLE` means the arm's model server failed (a 5xx): retry later or
-    elsewhere.
+    `503 SERVICE_UNAVAILABLE` means the arm cannot execute now: its model server is
+    unreachable, failed (a 5xx) or is rate limiting (429). Retry later or elsewhere.
 
     Args:
         x_request_id (str | Unset):
@@ -255,12 +255,12 @@ async def asyncio(
 
     Error codes of a failed execution (arms may add their own): `TIMEOUT` (the deadline
     passed), `BUDGET_EXCEEDED` (`budget.max_cost_usd` leaves no room for an answer, or the
-    answer cost more), `UPSTREAM_UNAVAILABLE` (the arm's model server cannot be reached),
-    `UPSTREAM_REJECTED` (the model server refused the request; its reason is quoted),
-    `UPSTREAM_INVALID` (the model server answered something that is not a completion).
+    answer cost more), `UPSTREAM_REJECTED` (the model server refused the request; its
+    reason is quoted), `UPSTREAM_INVALID` (the model server answered something that is
+    not a completion).
 
-    `503 SERVICE_UNAVAILABLE` means the arm's model server failed (a 5xx): retry later or
-    elsewhere.
+    `503 SERVICE_UNAVAILABLE` means the arm cannot execute now: its model server is
+    unreachable, failed (a 5xx) or is rate limiting (429). Retry later or elsewhere.
 
     Args:
         x_request_id (str | Unset):
