@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from octollm.clock import parse_rfc3339
+from octollm.orchestrator.execution.arms import load_arms
 from tests.conftest import SpecClient, free_port
 from tests.orchestrator.arms import (
     UNAVAILABLE,
@@ -386,3 +387,32 @@ def test_a_task_cut_off_by_a_stop_is_executed_again_after_the_restart(fleet: Fle
 
     assert task["status"] == "completed", task
     assert len(arm.calls_for(created["task_id"])) == 2
+
+
+# --- the arms file --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("arms: [{id: a, url: 'http://x'}]", "arms/0: 'capabilities' is a required property"),
+        ("arms: [{id: a, url: ftp://x, capabilities: [general]}]", "arms/0/url"),
+        (
+            "arms: [{id: a, url: 'http://x', capabilities: [general], max_concurrency: 0}]",
+            "arms/0/max_concurrency",
+        ),
+        (
+            "arms:\n - {id: a, url: 'http://x', capabilities: [g]}\n"
+            " - {id: a, url: 'http://y', capabilities: [g]}",
+            "arm ids must be unique: a",
+        ),
+        ("arms: [", "while parsing"),
+    ],
+)
+def test_a_wrong_arms_file_stops_the_start_with_a_clear_error(tmp_path, content, problem):
+    path = tmp_path / "arms.yaml"
+    path.write_text(content)
+    with pytest.raises(ValueError) as caught:
+        load_arms(path)
+    assert str(caught.value).startswith(f"arms file {path}: ")
+    assert problem in str(caught.value)
