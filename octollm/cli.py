@@ -4,6 +4,8 @@
 - `octollm lint`: the project's rules for the specs (see octollm/contract/lint.py).
 - `octollm generate [--check]`: rebuild `generated/` from `specs/`, or show how it is stale.
 - `octollm arm llm --upstream URL --model NAME`: run the LLM arm (specs/arm.yaml) on port 8002.
+- `octollm worker [--concurrency N] [--metrics-port P]`: execute tasks beside the orchestrator,
+  sharing its Redis store and queue (OCTOLLM_REDIS_URL).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import signal
 import sys
 import warnings
@@ -159,6 +162,38 @@ def _arm(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _add_worker_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    worker = commands.add_parser(
+        "worker",
+        help="execute tasks in this process, sharing the Redis store and queue (no HTTP API)",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="tasks at once (default OCTOLLM_WORKER_CONCURRENCY or 8)",
+    )
+    worker.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="P",
+        help="serve Prometheus metrics on 127.0.0.1:P/metrics",
+    )
+    return worker
+
+
+def _worker(settings: Settings, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from octollm.orchestrator import worker_process
+
+    if args.concurrency is not None:
+        settings = dataclasses.replace(settings, worker_concurrency=args.concurrency)
+    problem = worker_process.configuration_problem(settings)
+    if problem:
+        parser.error(problem)
+    log.configure(settings.log_level)
+    return asyncio.run(worker_process.run(settings, metrics_port=args.metrics_port))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="octollm", description=__doc__)
@@ -173,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     generate.add_argument("--check", action="store_true", help="only report what is stale")
     generate.add_argument("--out", type=Path, default=ROOT / "generated", help="target folder")
     _add_arm_parser(commands)
+    worker = _add_worker_parser(commands)
     args = parser.parse_args(argv)
 
     # connexion imports Starlette's test client, which warns about httpx on every start.
@@ -184,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _generate(settings, args.out, args.check)
     if args.command == "arm":
         return _arm(args, parser)
+    if args.command == "worker":
+        return _worker(settings, args, worker)
     components = COMPONENTS if args.component == "all" else (args.component,)
     if args.port is not None and len(components) > 1:
         parser.error("--port needs a single component: octollm serve orchestrator --port 9000")
