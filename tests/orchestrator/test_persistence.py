@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import sqlite3
+
 import pytest
 
+from tests.orchestrator.arms import wait_for_status
 from tests.orchestrator.helpers import TASKS, app_client, create_task, list_tasks
+
+NEW_FIELDS = ("required_capabilities", "use_cache", "deadline_at", "cache_key", "provenance")
 
 FULL = {
     "constraints": {"max_sources": 5},
@@ -73,3 +80,30 @@ def test_new_tasks_join_the_old_ones(settings):
             old["task_id"],
             new["task_id"],
         }
+
+
+def test_a_database_from_before_execution_is_upgraded(settings):
+    """Tasks stored before deadlines and provenance existed: read with their defaults, and
+    their deadline indexed, so they still end."""
+    if settings.redis_url:
+        pytest.skip("the SQLite store's upgrade")
+    with app_client(settings) as first:
+        task = create_task(first, "From an older release", budget={"max_time_seconds": 1})
+    db = sqlite3.connect(settings.data_dir / "tasks.sqlite3")
+    old = {k: v for k, v in task.items() if k not in NEW_FIELDS}
+    with db:
+        db.execute("DROP INDEX tasks_active_by_deadline")
+        db.execute("ALTER TABLE tasks DROP COLUMN deadline_at")
+        db.execute("UPDATE tasks SET doc = ? WHERE task_id = ?", (json.dumps(old), task["task_id"]))
+    db.close()
+
+    with app_client(
+        dataclasses.replace(settings, reaper_interval_seconds=0.1, reaper_grace_seconds=0.1)
+    ) as second:
+        upgraded = wait_for_status(second, task["task_id"], timeout=5)
+
+    assert upgraded["deadline_at"] == task["deadline_at"]
+    assert upgraded["required_capabilities"] == ["general"]
+    assert upgraded["use_cache"] is True and upgraded["cache_key"] is None
+    assert upgraded["status"] == "failed"
+    assert upgraded["error"]["code"] == "NO_ARM_AVAILABLE"
