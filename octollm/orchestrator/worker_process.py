@@ -104,7 +104,7 @@ async def run(
         await engine.start()
     except ApiError as exc:
         log.error("worker: could not start: %s", exc)
-        await _stop(engine)
+        await engine.stop()
         return 1
     metrics_server = None
     try:
@@ -130,26 +130,6 @@ async def run(
         if metrics_server is not None:
             await asyncio.to_thread(metrics_server.shutdown)
             metrics_server.server_close()
-        await _stop(engine)
+        await engine.stop()
     log.info("worker %s stopped", engine.pool.name)
     return 0
-
-
-async def _stop(engine: Engine, recancel_seconds: float = 0.5) -> None:
-    """`engine.stop()`, cancelling the worker loops again while it waits for them.
-
-    `WorkerPool.stop` cancels each loop once. On Python 3.11, `asyncio.wait_for` returns the
-    result instead of raising when the cancel lands just as what it waits for completes
-    (CPython gh-86296, fixed in 3.12), and redis-py sends every command through it: a loop
-    cancelled at that moment swallows the cancel and keeps taking work, and the stop never
-    ends. A second cancel ends it.
-    """
-    loops = list(engine.pool._loops)
-    stopping = asyncio.ensure_future(engine.stop())
-    while True:
-        done, _ = await asyncio.wait({stopping}, timeout=recancel_seconds)
-        if done:
-            break
-        for loop in loops:
-            loop.cancel()
-    await stopping

@@ -27,7 +27,6 @@ from octollm.arm.app import create_app as create_arm
 from octollm.arm.service import execute_result
 from octollm.clock import system_clock
 from octollm.config import Settings
-from octollm.orchestrator import worker_process
 from octollm.orchestrator.engine import Engine
 from octollm.orchestrator.metrics import OrchestratorMetrics
 from tests.conftest import REDIS_URL, SpecClient, free_port, live_server, redis_available
@@ -346,7 +345,7 @@ def test_a_worker_loop_that_swallows_its_cancel_is_cancelled_again(redis_prefix:
         loop = asyncio.create_task(stubborn())
         engine.pool._loops.append(loop)
         await asyncio.sleep(0.05)
-        await asyncio.wait_for(worker_process._stop(engine, recancel_seconds=0.05), 5)
+        await asyncio.wait_for(engine.stop(), 5)
         return loop.cancelled()
 
     assert asyncio.run(scenario())

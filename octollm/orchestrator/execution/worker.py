@@ -46,10 +46,17 @@ class WorkerPool:
         self._loops.append(asyncio.create_task(self._reap()))
 
     async def stop(self) -> None:
-        """Stops taking work; what is in flight is cut off and will be delivered again."""
-        for loop in self._loops:
-            loop.cancel()
-        await asyncio.gather(*self._loops, return_exceptions=True)
+        """Stops taking work; what is in flight is cut off and will be delivered again.
+
+        Cancelled again until they end: on Python 3.11 `asyncio.wait_for` (redis-py sends
+        every command through it) returns instead of raising when the cancel lands just as
+        what it waits for completes (CPython gh-86296), so one cancel may be swallowed.
+        """
+        pending = set(self._loops)
+        while pending:
+            for loop in pending:
+                loop.cancel()
+            _, pending = await asyncio.wait(pending, timeout=0.5)
         self._loops = []
 
     async def _work(self, consumer: str) -> None:
