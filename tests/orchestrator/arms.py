@@ -98,7 +98,7 @@ def write_arms_file(path: Path, arms: list[dict[str, Any]]) -> Path:
 
 
 def wait_for(
-    condition: Callable[[], Any], timeout: float = 5.0, interval: float = 0.02, what: str = ""
+    condition: Callable[[], Any], timeout: float = 5.0, what: str = "", interval: float = 0.02
 ) -> Any:
     """Polls until `condition()` is truthy; returns its value, or fails after `timeout`."""
     deadline = time.monotonic() + timeout

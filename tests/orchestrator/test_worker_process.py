@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from octollm.config import Settings
 from octollm.orchestrator.engine import Engine
 from octollm.orchestrator.metrics import OrchestratorMetrics
 from tests.conftest import REDIS_URL, SpecClient, free_port, live_server, redis_available
+from tests.orchestrator.arms import wait_for
 from tests.orchestrator.helpers import GOAL, TASKS, app_client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,17 +72,6 @@ class FakeArm:
 
     async def ping(self) -> str:
         return "fake"
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 class Worker:
