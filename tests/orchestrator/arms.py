@@ -116,7 +116,8 @@ def wait_for_status(client: Any, task_id: str, *statuses: str, timeout: float = 
     wanted = statuses or ("completed", "failed", "cancelled")
 
     def settled() -> dict | None:
-        task = client.get(f"/api/v1/tasks/{task_id}").json()
-        return task if task["status"] in wanted else None
+        response = client.get(f"/api/v1/tasks/{task_id}")  # may be a 503 in an outage
+        task = response.json() if response.status_code == 200 else None
+        return task if task and task["status"] in wanted else None
 
     return wait_for(settled, timeout, what=f"task {task_id} to be {'/'.join(wanted)}")

@@ -21,6 +21,7 @@ from octollm.config import Settings
 from octollm.orchestrator.app import create_app as create_orchestrator
 from octollm.reflex.app import create_app as create_reflex
 from tests.conftest import SpecClient, spec_client
+from tests.orchestrator.arms import ScriptedArm, hang, serve_arm, wait_for_status, write_arms_file
 from tests.redis.helpers import Processes, RedisServer, assert_unavailable, timed, wait_for
 
 TASKS = "/api/v1/tasks"
@@ -166,3 +167,32 @@ def test_a_frozen_redis_is_a_503_after_the_configured_timeout(
     again, recovery = recover(orchestrator, f"{TASKS}/{task['task_id']}")
     print(f"\nfrozen: 503 in {max(latencies) * 1000:.0f} ms max; recovered in {recovery:.2f} s")
     assert again.json() == task
+
+
+def test_a_task_in_flight_survives_a_redis_outage(
+    private_redis: RedisServer, tmp_path: Path, reflex_url: str
+) -> None:
+    """Redis goes away while an arm works on a task: the call is not abandoned, and the
+    result is recorded once Redis is back."""
+    arm = ScriptedArm("alpha", ["general"], [hang(3)])
+    with serve_arm(arm) as arm_url:
+        arms = [{"id": "alpha", "url": arm_url, "capabilities": ["general"]}]
+        settings = settings_for(
+            private_redis,
+            tmp_path,
+            reflex_url=reflex_url,
+            arms_file=str(write_arms_file(tmp_path / "arms.yaml", arms)),
+        )
+        with spec_client(create_orchestrator(settings), "orchestrator") as client:
+            created = client.post(TASKS, json={"goal": f"Outage {uuid.uuid4()}"}).json()
+            wait_for(lambda: arm.calls, timeout=5, what="the arm to be called")
+
+            private_redis.kill()
+            time.sleep(1.0)  # the executing worker's status checks fail meanwhile
+            private_redis.start()
+
+            task = wait_for_status(client, created["task_id"], timeout=8)
+
+    assert task["status"] == "completed", task
+    assert created["task_id"] in arm.finished
+    assert len(arm.calls) == 1

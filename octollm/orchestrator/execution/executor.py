@@ -126,7 +126,11 @@ class Executor:
                 await asyncio.wait_for(cancel.wait(), self.watch_seconds)
             if cancel.is_set():
                 return
-            current = await self.store.get(task_id)
+            try:
+                current = await self.store.get(task_id)
+            except Exception as exc:  # a store blip must not abandon the call: look again
+                log.warning("task %s: reading its status failed: %s", task_id, exc)
+                continue
             if current is None or current.final:
                 return
 
