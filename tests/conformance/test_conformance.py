@@ -1,4 +1,4 @@
-"""Property-based conformance of both live services to their specs, with Schemathesis.
+"""Property-based conformance of the live services to their specs, with Schemathesis.
 
 Each service runs on a loopback port with fresh data and response validation on; the
 Orchestrator screens tasks through a live Reflex Layer of its own. Schemathesis loads the spec
@@ -26,9 +26,11 @@ from typing import Any
 
 import pytest
 
+from octollm.arm.app import create_app as create_arm
 from octollm.config import Settings
 from octollm.orchestrator.app import create_app as create_orchestrator
 from octollm.reflex.app import create_app as create_reflex
+from tests.arm.fake_upstream import FakeUpstream
 from tests.conftest import live_server
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -101,3 +103,14 @@ def test_reflex_conforms_to_its_spec(reflex_url_live: str, tmp_path: Path) -> No
 
 def test_orchestrator_conforms_to_its_spec(orchestrator_url_live: str, tmp_path: Path) -> None:
     schemathesis_run(orchestrator_url_live, tmp_path)
+
+
+def test_llm_arm_conforms_to_its_spec(tmp_path: Path) -> None:
+    """The LLM arm, in front of a fake OpenAI-compatible model server."""
+    with FakeUpstream().running() as upstream:
+        script = upstream.fresh()
+        settings = Settings.from_env(
+            {}, arm_upstream_url=script.url, arm_model="fake-model", validate_responses=True
+        )
+        with live_server(create_arm(settings)) as url:
+            schemathesis_run(url, tmp_path)
