@@ -10,6 +10,7 @@ import copy
 import difflib
 import functools
 import json
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -274,15 +275,34 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
                 {"field": "body", "constraint": "required"},
             )
         try:
-            return json.loads(raw.decode(self._encoding), parse_constant=_reject_constant)
+            body = json.loads(
+                raw.decode(self._encoding),
+                parse_constant=_reject_constant,
+                parse_float=_finite_float,
+                object_pairs_hook=_unique_keys,
+            )
+        except RecursionError:  # deeper than Python's parser goes
+            raise _too_deep() from None
         except UnicodeDecodeError as exc:
             reason = f"it is not valid {self._encoding} (byte {exc.start})"
         except json.JSONDecodeError as exc:
             reason = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+        except BodyProblem as exc:
+            raise ApiError(
+                "VALIDATION_ERROR",
+                f"The request body is refused: {exc}",
+                {"field": "body", "constraint": exc.constraint},
+            ) from None
         except ValueError as exc:
             reason = str(exc)
         except LookupError:
             reason = f"unknown charset {self._encoding!r}"
+        else:
+            # Counting brackets is cheap; only a body that may be too deep is walked.
+            brackets = raw.count(b"[") + raw.count(b"{")
+            if brackets > MAX_JSON_DEPTH and _deeper_than(body, MAX_JSON_DEPTH):
+                raise _too_deep()
+            return body
         raise ApiError(
             "VALIDATION_ERROR",
             f"The request body is not valid JSON: {reason}",
@@ -305,6 +325,59 @@ def _encode(body: Any) -> bytes:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+# Hostile JSON: what a parser accepts but an API should not.
+MAX_JSON_DEPTH = 64
+
+
+def _too_deep() -> ApiError:
+    return ApiError(
+        "VALIDATION_ERROR",
+        f"The request body is refused: JSON nested deeper than {MAX_JSON_DEPTH} levels",
+        {"field": "body", "constraint": "max_depth", "limit": MAX_JSON_DEPTH},
+    )
+
+
+class BodyProblem(ValueError):
+    def __init__(self, message: str, constraint: str) -> None:
+        super().__init__(message)
+        self.constraint = constraint
+
+
+def _finite_float(text: str) -> float:
+    """A number too large for a double would come back as `Infinity`: not JSON."""
+    value = float(text)
+    if math.isinf(value):
+        shown = text if len(text) <= 24 else text[:21] + "..."
+        raise BodyProblem(f"the number {shown} is out of range", "number_range")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Duplicate keys mean different things to different parsers: refused, not guessed."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise BodyProblem(f"the key {preview(duplicate)} appears twice in an object", "unique_keys")
+    return result
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Iterable[Any] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 VALIDATORS: dict[str, Any] = {
