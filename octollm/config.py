@@ -63,6 +63,13 @@ class Settings:
     arm_api_key_env: str = ""
     arm_price_input_per_1k: str = ""
     arm_price_output_per_1k: str = ""
+    # Rate limits (octollm/http/ratelimit.py): off unless OCTOLLM_RATE_LIMITS=on.
+    rate_limits: bool = False
+    rate_limit_per_ip: int = 100
+    rate_limit_per_subject: int = 1000
+    rate_limit_window_seconds: float = 60.0
+    rate_limit_overrides: str = ""
+    trusted_proxies: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -1,9 +1,10 @@
 """Building a connexion app from a spec: the one recipe both services share.
 
 The middleware stack, outermost first:
-request context (id, access log) -> metrics -> connexion's exception handling -> deadline ->
-body limit -> Swagger UI -> routing -> content negotiation -> header arguments -> security ->
-request validation -> response validation -> lifespan -> context -> handler.
+request context (id, access log) -> metrics -> [rate limit headers] -> connexion's exception
+handling -> deadline -> body limit -> Swagger UI -> routing -> content negotiation -> header
+arguments -> security -> [rate limit] -> request validation -> response validation -> lifespan
+-> context -> handler. The bracketed ones are there when `OCTOLLM_RATE_LIMITS` is on.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from connexion.resolver import Resolver
 from starlette.routing import compile_path
 
 from octollm.config import Settings
-from octollm.http import exception_handlers, validation
+from octollm.http import exception_handlers, ratelimit, validation
 from octollm.http.limits import BodyLimitMiddleware, DeadlineMiddleware
 from octollm.http.metrics import HttpMetrics, MetricsMiddleware
 from octollm.http.operation_middleware import HeaderArgumentsMiddleware, NegotiationMiddleware
@@ -96,9 +97,12 @@ def build_app(
     metrics: HttpMetrics,
     lifespan: Lifespan | None = None,
 ) -> AsyncApp:
+    limiter = ratelimit.from_settings(settings, registry=metrics.registry)
+    rate_limit_headers, rate_limit = limiter.middlewares() if limiter else ([], [])
     middlewares = [
         functools.partial(RequestContextMiddleware, is_valid_id=request_id_rule(settings)),
         functools.partial(MetricsMiddleware, metrics=metrics),
+        *rate_limit_headers,
         ExceptionMiddleware,
         functools.partial(DeadlineMiddleware, seconds=settings.request_timeout_seconds),
         functools.partial(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
@@ -107,6 +111,7 @@ def build_app(
         NegotiationMiddleware,
         HeaderArgumentsMiddleware,
         SecurityMiddleware,
+        *rate_limit,
         RequestValidationMiddleware,
         ResponseValidationMiddleware,
         LifespanMiddleware,
