@@ -70,6 +70,14 @@ class Settings:
     rate_limit_window_seconds: float = 60.0
     rate_limit_overrides: str = ""
     trusted_proxies: str = ""
+    # Authentication (octollm/http/auth.py): off unless OCTOLLM_AUTH=jwt with one key.
+    auth: str = "off"
+    jwt_secret: str = dataclasses.field(default="", repr=False)
+    jwt_public_key_file: str = ""
+    jwt_jwks_file: str = ""
+    jwt_issuer: str = ""
+    jwt_audience: str = ""
+    jwt_leeway_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

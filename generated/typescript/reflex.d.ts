@@ -433,6 +433,36 @@ export interface components {
         Severity: "low" | "medium" | "high" | "critical";
     };
     responses: {
+        /**
+         * @description FORBIDDEN: a valid token whose roles and scopes do not grant the operation's scopes
+         *     (`details.required_scopes`). Only when authentication is on.
+         */
+        Forbidden: {
+            headers: {
+                "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticateHeader"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "FORBIDDEN",
+                 *         "message": "This operation needs the scope(s) tasks:write",
+                 *         "details": {
+                 *           "field": "Authorization",
+                 *           "constraint": "scope",
+                 *           "required_scopes": [
+                 *             "tasks:write"
+                 *           ]
+                 *         },
+                 *         "request_id": "5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description INTERNAL_ERROR: an unexpected server error; nothing internal is disclosed. */
         InternalError: {
             headers: {
@@ -564,6 +594,33 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /**
+         * @description UNAUTHORIZED: no bearer token, or one that is malformed, expired, not yet valid, wrongly
+         *     signed, or from another issuer or audience. Only when authentication is on.
+         */
+        Unauthorized: {
+            headers: {
+                "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticateHeader"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "UNAUTHORIZED",
+                 *         "message": "The token has expired",
+                 *         "details": {
+                 *           "field": "Authorization",
+                 *           "constraint": "expired"
+                 *         },
+                 *         "request_id": "5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json. */
         UnsupportedMediaType: {
             headers: {
@@ -626,6 +683,13 @@ export interface components {
          * @example 5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11
          */
         RequestIdHeader: string;
+        /**
+         * @description The authentication challenge (RFC 6750): `Bearer realm="octollm"`, with
+         *     `error="invalid_token"` when a token was sent but refused, or
+         *     `error="insufficient_scope"` and the required `scope` on a 403.
+         * @example Bearer realm="octollm", error="invalid_token", error_description="The token has expired"
+         */
+        WwwAuthenticateHeader: string;
     };
     pathItems: never;
 }
@@ -692,6 +756,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
             413: components["responses"]["PayloadTooLarge"];
@@ -735,6 +801,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
             413: components["responses"]["PayloadTooLarge"];
@@ -776,6 +844,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
@@ -814,6 +884,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
@@ -869,6 +941,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
             500: components["responses"]["InternalError"];
@@ -956,6 +1030,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
             500: components["responses"]["InternalError"];

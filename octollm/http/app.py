@@ -30,7 +30,7 @@ from connexion.resolver import Resolver
 from starlette.routing import compile_path
 
 from octollm.config import Settings
-from octollm.http import exception_handlers, ratelimit, validation
+from octollm.http import auth, exception_handlers, ratelimit, validation
 from octollm.http.limits import BodyLimitMiddleware, DeadlineMiddleware
 from octollm.http.metrics import HttpMetrics, MetricsMiddleware
 from octollm.http.operation_middleware import HeaderArgumentsMiddleware, NegotiationMiddleware
@@ -99,6 +99,7 @@ def build_app(
 ) -> AsyncApp:
     limiter = ratelimit.from_settings(settings, registry=metrics.registry)
     rate_limit_headers, rate_limit = limiter.middlewares() if limiter else ([], [])
+    authenticator = auth.from_settings(settings)  # raises on a bad configuration
     middlewares = [
         functools.partial(RequestContextMiddleware, is_valid_id=request_id_rule(settings)),
         functools.partial(MetricsMiddleware, metrics=metrics),
@@ -117,6 +118,8 @@ def build_app(
         LifespanMiddleware,
         ContextMiddleware,
     ]
+    if authenticator is None:  # auth off: the specs' `security` is declared, not enforced
+        middlewares.remove(SecurityMiddleware)
     app = AsyncApp(
         f"octollm.{component}",
         lifespan=lifespan,
@@ -131,6 +134,7 @@ def build_app(
         settings.spec(spec),
         base_path=BASE_PATH,
         resolver=handler_resolver(component, services),
+        security_map=auth.security_map(authenticator) if authenticator else None,
     )
     for exc_class, handler in exception_handlers.handlers(method_index(settings.spec(spec))):
         app.add_error_handler(exc_class, handler)

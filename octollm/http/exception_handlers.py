@@ -16,7 +16,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from octollm.errors import ApiError
-from octollm.http import envelope
+from octollm.http import auth, envelope
 
 logger = logging.getLogger("octollm.errors")
 
@@ -43,6 +43,8 @@ def problem(_request: ConnexionRequest, exc: ProblemException) -> ConnexionRespo
             f"{exc.detail}; send the body as application/json",
             {"field": "Content-Type", "constraint": "media_type"},
         )
+    elif exc.status == 401:  # connexion's security: no bearer token, or an unusable header
+        error = auth.refusal(str(exc.detail))
     else:
         error = ApiError.for_status(exc.status, str(exc.detail or exc.title))
     return api_error(_request, error)

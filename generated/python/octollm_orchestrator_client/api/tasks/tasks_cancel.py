@@ -48,6 +48,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorEnvelope.from_dict(response.json())
 
@@ -98,7 +108,7 @@ def _build_response(
 def sync_detailed(
     task_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | Task]:
     """Cancel a task
@@ -133,7 +143,7 @@ def sync_detailed(
 def sync(
     task_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> ErrorEnvelope | Task | None:
     """Cancel a task
@@ -163,7 +173,7 @@ def sync(
 async def asyncio_detailed(
     task_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | Task]:
     """Cancel a task
@@ -196,7 +206,7 @@ async def asyncio_detailed(
 async def asyncio(
     task_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> ErrorEnvelope | Task | None:
     """Cancel a task

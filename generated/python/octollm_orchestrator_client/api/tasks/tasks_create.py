@@ -54,6 +54,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 406:
         response_406 = ErrorEnvelope.from_dict(response.json())
 
@@ -108,7 +118,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: TaskCreate,
     idempotency_key: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -155,7 +165,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: TaskCreate,
     idempotency_key: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -197,7 +207,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: TaskCreate,
     idempotency_key: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -242,7 +252,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: TaskCreate,
     idempotency_key: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,

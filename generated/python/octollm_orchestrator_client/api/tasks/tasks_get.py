@@ -48,6 +48,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorEnvelope.from_dict(response.json())
 
@@ -93,7 +103,7 @@ def _build_response(
 def sync_detailed(
     task_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | Task]:
     """Get a task
@@ -127,7 +137,7 @@ def sync_detailed(
 def sync(
     task_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> ErrorEnvelope | Task | None:
     """Get a task
@@ -156,7 +166,7 @@ def sync(
 async def asyncio_detailed(
     task_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | Task]:
     """Get a task
@@ -188,7 +198,7 @@ async def asyncio_detailed(
 async def asyncio(
     task_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> ErrorEnvelope | Task | None:
     """Get a task

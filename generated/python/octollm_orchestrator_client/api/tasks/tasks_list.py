@@ -87,6 +87,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 406:
         response_406 = ErrorEnvelope.from_dict(response.json())
 
@@ -126,7 +136,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 50,
     sort_by: TasksListSortBy | Unset = TasksListSortBy.CREATED_AT,
@@ -178,7 +188,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 50,
     sort_by: TasksListSortBy | Unset = TasksListSortBy.CREATED_AT,
@@ -225,7 +235,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 50,
     sort_by: TasksListSortBy | Unset = TasksListSortBy.CREATED_AT,
@@ -275,7 +285,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 50,
     sort_by: TasksListSortBy | Unset = TasksListSortBy.CREATED_AT,

@@ -45,6 +45,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorEnvelope.from_dict(response.json())
 
@@ -90,7 +100,7 @@ def _build_response(
 def sync_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | ErrorEnvelope]:
     """Invalidate a cache entry
@@ -124,7 +134,7 @@ def sync_detailed(
 def sync(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Any | ErrorEnvelope | None:
     """Invalidate a cache entry
@@ -153,7 +163,7 @@ def sync(
 async def asyncio_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Any | ErrorEnvelope]:
     """Invalidate a cache entry
@@ -185,7 +195,7 @@ async def asyncio_detailed(
 async def asyncio(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Any | ErrorEnvelope | None:
     """Invalidate a cache entry

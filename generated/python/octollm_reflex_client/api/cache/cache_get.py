@@ -47,6 +47,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorEnvelope.from_dict(response.json())
 
@@ -92,7 +102,7 @@ def _build_response(
 def sync_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[CacheEntry | ErrorEnvelope]:
     """Get a cache entry
@@ -126,7 +136,7 @@ def sync_detailed(
 def sync(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> CacheEntry | ErrorEnvelope | None:
     """Get a cache entry
@@ -155,7 +165,7 @@ def sync(
 async def asyncio_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[CacheEntry | ErrorEnvelope]:
     """Get a cache entry
@@ -187,7 +197,7 @@ async def asyncio_detailed(
 async def asyncio(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> CacheEntry | ErrorEnvelope | None:
     """Get a cache entry

@@ -50,6 +50,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 406:
         response_406 = ErrorEnvelope.from_dict(response.json())
 
@@ -99,7 +109,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CacheEntryCreate,
     x_request_id: str | Unset = UNSET,
 ) -> Response[CacheEntry | ErrorEnvelope]:
@@ -134,7 +144,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CacheEntryCreate,
     x_request_id: str | Unset = UNSET,
 ) -> CacheEntry | ErrorEnvelope | None:
@@ -164,7 +174,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CacheEntryCreate,
     x_request_id: str | Unset = UNSET,
 ) -> Response[CacheEntry | ErrorEnvelope]:
@@ -197,7 +207,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CacheEntryCreate,
     x_request_id: str | Unset = UNSET,
 ) -> CacheEntry | ErrorEnvelope | None:

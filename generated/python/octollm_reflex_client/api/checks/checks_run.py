@@ -50,6 +50,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 406:
         response_406 = ErrorEnvelope.from_dict(response.json())
 
@@ -94,7 +104,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CheckRequest,
     x_request_id: str | Unset = UNSET,
 ) -> Response[CheckResult | ErrorEnvelope]:
@@ -160,7 +170,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CheckRequest,
     x_request_id: str | Unset = UNSET,
 ) -> CheckResult | ErrorEnvelope | None:
@@ -221,7 +231,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CheckRequest,
     x_request_id: str | Unset = UNSET,
 ) -> Response[CheckResult | ErrorEnvelope]:
@@ -285,7 +295,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CheckRequest,
     x_request_id: str | Unset = UNSET,
 ) -> CheckResult | ErrorEnvelope | None:

@@ -44,6 +44,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 406:
         response_406 = ErrorEnvelope.from_dict(response.json())
 
@@ -83,7 +93,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | ReflexStats]:
     """Cache and check statistics
@@ -114,7 +124,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> ErrorEnvelope | ReflexStats | None:
     """Cache and check statistics
@@ -140,7 +150,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | ReflexStats]:
     """Cache and check statistics
@@ -169,7 +179,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     x_request_id: str | Unset = UNSET,
 ) -> ErrorEnvelope | ReflexStats | None:
     """Cache and check statistics
