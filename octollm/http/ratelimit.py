@@ -14,8 +14,9 @@ Two middlewares share a per-request slot in the scope:
   headers reach every response of a limited request, errors included.
 
 The subject: whatever authenticates a request stores its subject (the JWT `sub`) in
-`scope["octollm.subject"]` before these run; a request with one is limited per subject,
-any other per client IP.
+`scope["octollm.subject"]` before these run (connexion's own security middleware leaves it as
+the context's `user`, which counts too); a request with one is limited per subject, any other
+per client IP.
 """
 
 from __future__ import annotations
@@ -217,7 +218,8 @@ class RateLimiter:
 
     def key(self, scope: Scope) -> tuple[str, str]:
         """(kind, identity): the subject when authenticated, else the client IP."""
-        subject = scope.get(SUBJECT_SCOPE_KEY)
+        context = scope.get("extensions", {}).get("connexion_context", {})
+        subject = scope.get(SUBJECT_SCOPE_KEY) or context.get("user")
         if isinstance(subject, str) and subject:
             return "subject", hashlib.sha256(subject.encode()).hexdigest()[:32]
         return "ip", client_ip(scope, self.trusted_proxies)

@@ -335,3 +335,20 @@ def test_two_apps_on_one_redis_share_the_limit(
     assert ratelimit_keys == [f"{prefix}:{{ratelimit}}:ip:{CLIENT[0]}:*"]
     ttl = redis.Redis.from_url(backend["redis_url"]).pttl(ratelimit_keys[0])
     assert 0 < ttl <= 60_000
+
+
+def test_the_subject_left_by_connexion_security_counts_too() -> None:
+    limiter = ratelimit.RateLimiter(
+        ratelimit.Limits(1, 1, 60.0, {}),
+        ratelimit.MemoryStore(FakeClock()),
+        trusted_proxies=[],
+        prefix="p",
+        metrics=ratelimit.RateLimitMetrics(CollectorRegistry()),
+    )
+    base = {"type": "http", "client": CLIENT, "headers": []}
+    assert limiter.key(base) == ("ip", CLIENT[0])
+    by_connexion = {**base, "extensions": {"connexion_context": {"user": "dave"}}}
+    by_scope_key = {**base, ratelimit.SUBJECT_SCOPE_KEY: "dave"}
+    assert limiter.key(by_connexion)[0] == limiter.key(by_scope_key)[0] == "subject"
+    assert limiter.key(by_connexion) == limiter.key(by_scope_key)
+    assert "dave" not in limiter.key(by_scope_key)[1]
