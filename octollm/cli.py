@@ -6,6 +6,8 @@
 - `octollm arm llm --upstream URL --model NAME`: run the LLM arm (specs/arm.yaml) on port 8002.
 - `octollm worker [--concurrency N] [--metrics-port P]`: execute tasks beside the orchestrator,
   sharing its Redis store and queue (OCTOLLM_REDIS_URL).
+- `octollm token --role operator --sub alice --ttl 1h`: mint a JWT for local use (see README,
+  "Security"), signed with OCTOLLM_JWT_SECRET or `--private-key`.
 """
 
 from __future__ import annotations
@@ -194,6 +196,73 @@ def _worker(settings: Settings, args: argparse.Namespace, parser: argparse.Argum
     return asyncio.run(worker_process.run(settings, metrics_port=args.metrics_port))
 
 
+TTL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _ttl(value: str) -> int:
+    """`90`, `90s`, `15m`, `1h`, `7d` -> seconds."""
+    unit = value[-1:].lower()
+    number, factor = (value[:-1], TTL_UNITS[unit]) if unit in TTL_UNITS else (value, 1)
+    try:
+        seconds = int(number) * factor
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a duration: {value!r} (e.g. 3600, 15m, 1h)"
+        ) from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("the time to live must be positive")
+    return seconds
+
+
+def _add_token_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    token = commands.add_parser(
+        "token",
+        help="mint a JWT for local use, from OCTOLLM_JWT_SECRET (HS256) or --private-key",
+    )
+    token.add_argument("--sub", required=True, help="the subject (who the token is for)")
+    token.add_argument(
+        "--role", action="append", default=[], help="a role of specs/common.yaml (repeatable)"
+    )
+    token.add_argument("--scope", default="", help="extra scopes, space-separated")
+    token.add_argument("--ttl", type=_ttl, default=3600, help="time to live (default 1h)")
+    token.add_argument(
+        "--private-key", type=Path, help="a PEM private key (RSA: RS256, P-256 EC: ES256)"
+    )
+    return token
+
+
+def _token(settings: Settings, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from octollm.http import auth
+
+    roles = auth.roles_from_spec(settings.specs_dir)
+    if unknown := sorted(set(args.role) - set(roles)):
+        parser.error(f"unknown role(s) {', '.join(unknown)}; the roles are {', '.join(roles)}")
+    if not args.role and not args.scope:
+        parser.error("give at least one --role or --scope")
+    try:
+        if args.private_key:
+            key, algorithm = auth.private_key(args.private_key)
+        elif settings.jwt_secret:
+            key, algorithm = settings.jwt_secret, "HS256"
+        else:
+            parser.error("no signing key: set OCTOLLM_JWT_SECRET or pass --private-key FILE")
+    except auth.AuthConfigError as exc:
+        parser.error(str(exc))
+    print(
+        auth.mint(
+            sub=args.sub,
+            roles=args.role,
+            scope=args.scope,
+            ttl_seconds=args.ttl,
+            key=key,
+            algorithm=algorithm,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="octollm", description=__doc__)
@@ -209,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     generate.add_argument("--out", type=Path, default=ROOT / "generated", help="target folder")
     _add_arm_parser(commands)
     worker = _add_worker_parser(commands)
+    token = _add_token_parser(commands)
     args = parser.parse_args(argv)
 
     # connexion imports Starlette's test client, which warns about httpx on every start.
@@ -222,6 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _arm(args, parser)
     if args.command == "worker":
         return _worker(settings, args, worker)
+    if args.command == "token":
+        return _token(settings, args, token)
     components = COMPONENTS if args.component == "all" else (args.component,)
     if args.port is not None and len(components) > 1:
         parser.error("--port needs a single component: octollm serve orchestrator --port 9000")

@@ -13,6 +13,8 @@ to fix. The rules:
 - `request-strict`: every object in a request body says `additionalProperties: false`, unless
   it says `x-tolerant-reader: true`: an object another service owns, whose unknown fields the
   receiver deliberately ignores (the Task an arm receives, in `arm.yaml`).
+- `security-declared`: in a spec with security schemes, every operation declares its
+  `security` (`[]` for an open one), and a secured operation documents 401 and 403.
 - `handler-resolves`: the operationId names a handler whose arguments match the operation.
 - `handler-used`: every handler is named by an operationId.
 """
@@ -143,6 +145,14 @@ def check_operation(op: Operation, bundled_spec: dict[str, Any]) -> Iterator[tup
     for status in ("400", "500"):
         if status not in responses:
             yield "errors-documented", f"{status} is not documented"
+    if bundled_spec.get("components", {}).get("securitySchemes"):
+        security = op.bundled.get("security", bundled_spec.get("security"))
+        if security is None:
+            yield "security-declared", "no security (say `security: []` for an open operation)"
+        elif any(security):
+            for status in ("401", "403"):
+                if status not in responses:
+                    yield "security-declared", f"secured, but {status} is not documented"
     for status, response in responses.items():
         for media_type, media in response.get("content", {}).items():
             if media_type != "application/json":

@@ -103,9 +103,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def make_secured(
-    tmp_path: Path, reflex_url: str
-) -> Iterator[Callable[..., SpecClient]]:
+def make_secured(tmp_path: Path, reflex_url: str) -> Iterator[Callable[..., SpecClient]]:
     """Builds a spec-checking client of `service` with auth on (HS256 secret unless told)."""
     stack = contextlib.ExitStack()
 
