@@ -83,7 +83,7 @@ _REFUSALS: list[tuple[type[Exception], str, str]] = [
     (jwt.ImmatureSignatureError, "not_before", "The token is not valid yet"),
     (jwt.InvalidIssuerError, "issuer", "The token's issuer is not accepted"),
     (jwt.InvalidAudienceError, "audience", "The token's audience is not accepted"),
-    (jwt.MissingRequiredClaimError, "claims", "The token lacks a required claim (exp, sub)"),
+    (jwt.MissingRequiredClaimError, "claims", "The token lacks a required claim"),
     (jwt.InvalidAlgorithmError, "algorithm", "The token's algorithm is not accepted"),
     (jwt.InvalidSignatureError, "signature", "The token's signature is not valid"),
     (jwt.InvalidKeyError, "signature", "The token's signature is not valid"),
@@ -165,13 +165,13 @@ class Authenticator:
                 leeway=self.leeway_seconds,
                 options={"require": REQUIRED_CLAIMS},
             )
-        except ApiError:
-            raise
         except Exception as exc:  # any failure to verify is a refusal, never a 500
             constraint, message = next(
                 ((c, m) for kind, c, m in _REFUSALS if isinstance(exc, kind)),
                 ("invalid", "The token is not valid"),
             )
+            if isinstance(exc, jwt.MissingRequiredClaimError):  # a name PyJWT was asked for
+                message = f"The token lacks the required claim {exc.claim!r}"
             raise unauthorized(message, constraint, token_sent=True) from None
 
     def token_info(self, token: str) -> dict[str, Any]:
