@@ -30,6 +30,7 @@ class Settings:
     sqlite_synchronous: str = "FULL"
     reflex_url: str = "http://127.0.0.1:8001/api/v1"
     reflex_timeout_seconds: float = 2.0
+    reflex_token: str = ""
     max_body_bytes: int = 1_048_576
     request_timeout_seconds: float = 30.0
     cache_max_entries: int = 100_000

@@ -90,6 +90,7 @@ class Engine:
             settings.reflex_url,
             timeout_seconds=settings.reflex_timeout_seconds,
             calls=metrics.reflex_calls,
+            token=settings.reflex_token,
         )
         arms = ArmRegistry(
             load_arms(settings.arms_file) if settings.arms_file else [],

@@ -16,8 +16,12 @@ ARM_PROVENANCE = ("arm_id", "processing_time_ms", "tokens_used", "model")
 
 
 class ReflexClient:
-    def __init__(self, base_url: str, *, timeout_seconds: float, calls: Counter) -> None:
+    def __init__(
+        self, base_url: str, *, timeout_seconds: float, calls: Counter, token: str = ""
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        # The Orchestrator's own bearer token, for a Reflex Layer with authentication on.
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         self.timeout_seconds = timeout_seconds
         self.calls = calls
         self._http: httpx.AsyncClient | None = None
@@ -34,7 +38,7 @@ class ReflexClient:
         if self._http is None:
             raise RuntimeError("the reflex client is not open")
         headers = {"X-Request-ID": request_id.current()} if request_id.current() != "-" else {}
-        return await self._http.request(method, path, headers=headers, **kwargs)
+        return await self._http.request(method, path, headers=headers | self._auth, **kwargs)
 
     async def check(self, text: str) -> dict[str, Any]:
         """The Reflex Layer's verdict on `text`; SERVICE_UNAVAILABLE when it cannot be had."""
