@@ -378,6 +378,44 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /**
+         * @description RATE_LIMIT: the client (its IP, or the token's subject) is over its rate limit, when
+         *     rate limits are on (`OCTOLLM_RATE_LIMITS=on`). Every response to a limited request
+         *     carries the `X-RateLimit-*` headers.
+         */
+        RateLimited: {
+            headers: {
+                "X-Request-ID": components["headers"]["RequestIdHeader"];
+                /**
+                 * @description Whole seconds until a request will be allowed again (at least 1).
+                 * @example 12
+                 */
+                "Retry-After"?: number;
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "RATE_LIMIT",
+                 *         "message": "Rate limit of 100 requests per 60 s exceeded; retry in 12 s",
+                 *         "details": {
+                 *           "constraint": "rate_limit",
+                 *           "key": "ip",
+                 *           "limit": 100,
+                 *           "window_seconds": 60,
+                 *           "retry_after_seconds": 12
+                 *         },
+                 *         "request_id": "5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow. */
         ServiceUnavailable: {
             headers: {
@@ -480,6 +518,21 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
+         * @description Requests allowed per window for this client and operation.
+         * @example 100
+         */
+        RateLimitLimitHeader: number;
+        /**
+         * @description Requests still allowed now.
+         * @example 0
+         */
+        RateLimitRemainingHeader: number;
+        /**
+         * @description Whole seconds until the full limit is available again.
+         * @example 60
+         */
+        RateLimitResetHeader: number;
+        /**
          * @description The request's id, as supplied in `X-Request-ID` or generated.
          * @example 5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11
          */
@@ -524,6 +577,7 @@ export interface operations {
             408: components["responses"]["Timeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -567,6 +621,7 @@ export interface operations {
             400: components["responses"]["ValidationError"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -653,6 +708,7 @@ export interface operations {
             400: components["responses"]["ValidationError"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
     };

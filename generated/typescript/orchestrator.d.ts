@@ -510,6 +510,44 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /**
+         * @description RATE_LIMIT: the client (its IP, or the token's subject) is over its rate limit, when
+         *     rate limits are on (`OCTOLLM_RATE_LIMITS=on`). Every response to a limited request
+         *     carries the `X-RateLimit-*` headers.
+         */
+        RateLimited: {
+            headers: {
+                "X-Request-ID": components["headers"]["RequestIdHeader"];
+                /**
+                 * @description Whole seconds until a request will be allowed again (at least 1).
+                 * @example 12
+                 */
+                "Retry-After"?: number;
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "RATE_LIMIT",
+                 *         "message": "Rate limit of 100 requests per 60 s exceeded; retry in 12 s",
+                 *         "details": {
+                 *           "constraint": "rate_limit",
+                 *           "key": "ip",
+                 *           "limit": 100,
+                 *           "window_seconds": 60,
+                 *           "retry_after_seconds": 12
+                 *         },
+                 *         "request_id": "5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow. */
         ServiceUnavailable: {
             headers: {
@@ -665,6 +703,21 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
+         * @description Requests allowed per window for this client and operation.
+         * @example 100
+         */
+        RateLimitLimitHeader: number;
+        /**
+         * @description Requests still allowed now.
+         * @example 0
+         */
+        RateLimitRemainingHeader: number;
+        /**
+         * @description Whole seconds until the full limit is available again.
+         * @example 60
+         */
+        RateLimitResetHeader: number;
+        /**
          * @description The request's id, as supplied in `X-Request-ID` or generated.
          * @example 5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11
          */
@@ -782,6 +835,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -835,6 +889,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -877,6 +932,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -920,6 +976,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1015,6 +1072,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
     };
