@@ -10,9 +10,9 @@ from prometheus_client import Counter
 
 from octollm.errors import unavailable
 from octollm.http import request_id
+from octollm.orchestrator.tasks.model import ARM_PROVENANCE
 
 log = logging.getLogger(__name__)
-ARM_PROVENANCE = ("arm_id", "processing_time_ms", "tokens_used", "model")
 
 
 class ReflexClient:

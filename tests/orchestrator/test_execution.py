@@ -306,13 +306,14 @@ def test_a_task_differing_in_what_shapes_the_result_is_not_a_cache_hit(fleet: Fl
 
 
 def test_a_task_goes_to_an_arm_offering_all_its_capabilities(fleet: Fleet):
-    plain, coder = general(arm_id="plain"), ScriptedArm("coder", ["general", "code"])
+    # "a-plain" comes first among equally loaded arms: only the capabilities rule it out.
+    plain, coder = general(arm_id="a-plain"), ScriptedArm("b-coder", ["general", "code"])
     client = fleet(plain, coder)
     created = submit(client, required_capabilities=["code", "general"])
 
     task = wait_for_status(client, created["task_id"])
 
-    assert task["provenance"]["arm_id"] == "coder"
+    assert task["provenance"]["arm_id"] == "b-coder"
     assert plain.calls == []
 
 

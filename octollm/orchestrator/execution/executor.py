@@ -22,11 +22,10 @@ from octollm.orchestrator.execution.arms import Arm, ArmRegistry
 from octollm.orchestrator.execution.retry import RetryPolicy
 from octollm.orchestrator.metrics import OrchestratorMetrics
 from octollm.orchestrator.reflex_client import ReflexClient
-from octollm.orchestrator.tasks.model import Task
+from octollm.orchestrator.tasks.model import ARM_PROVENANCE, Task
 from octollm.orchestrator.tasks.store import TaskStore
 
 log = logging.getLogger(__name__)
-ARM_PROVENANCE = ("arm_id", "processing_time_ms", "tokens_used", "model")
 
 
 @dataclasses.dataclass(frozen=True)

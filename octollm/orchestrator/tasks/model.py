@@ -11,6 +11,8 @@ from octollm.errors import ApiError
 
 STATUSES = ("pending", "processing", "completed", "failed", "cancelled")
 ACTIVE = frozenset({"pending", "processing"})
+# The arm's part of a task's `provenance` (ArmProvenance in specs/arm.yaml).
+ARM_PROVENANCE = ("arm_id", "processing_time_ms", "tokens_used", "model")
 PRIORITIES = ("low", "medium", "high", "critical")
 
 TRANSITIONS: dict[str, frozenset[str]] = {
