@@ -21,14 +21,17 @@ from octollm.errors import unavailable
 Client = redis.Redis | RedisCluster
 
 
-def connect(url: str, *, timeout_seconds: float) -> Client:
+def connect(
+    url: str, *, timeout_seconds: float, read_timeout_seconds: float | None = None
+) -> Client:
     """A client for `url` (`redis://`, `rediss://`, or `redis+cluster://` for a cluster).
 
     Connections are made lazily and remade after a failure, so a Redis that comes back is
-    used again without a restart.
+    used again without a restart. Every reply must arrive within `read_timeout_seconds`
+    (default `timeout_seconds`, which also bounds connecting).
     """
     options = {
-        "socket_timeout": timeout_seconds,
+        "socket_timeout": read_timeout_seconds or timeout_seconds,
         "socket_connect_timeout": timeout_seconds,
         "decode_responses": True,
     }
@@ -55,16 +58,37 @@ async def dependency(what: str) -> AsyncIterator[None]:
 class RedisConnection:
     """The process's one Redis client (and its pool), opened and closed with the app."""
 
-    def __init__(self, url: str, *, timeout_seconds: float) -> None:
+    def __init__(
+        self, url: str, *, timeout_seconds: float, read_timeout_seconds: float | None = None
+    ) -> None:
         self.url = url
         self.timeout_seconds = timeout_seconds
+        self.read_timeout_seconds = read_timeout_seconds
         self._client: Client | None = None
 
     @property
     def client(self) -> Client:
         if self._client is None:
-            self._client = connect(self.url, timeout_seconds=self.timeout_seconds)
+            self._client = connect(
+                self.url,
+                timeout_seconds=self.timeout_seconds,
+                read_timeout_seconds=self.read_timeout_seconds,
+            )
         return self._client
+
+    def for_blocking(self, block_seconds: float) -> RedisConnection:
+        """A second client, for blocking commands that wait up to `block_seconds` for a reply.
+
+        A blocking command on the shared client would need a reply within its socket timeout;
+        one that times out there also makes a cluster client re-read the topology while the
+        other requests on it are in flight, which redis-py does not do safely. Its own client
+        keeps both off the requests: it allows `block_seconds` more for each reply.
+        """
+        return RedisConnection(
+            self.url,
+            timeout_seconds=self.timeout_seconds,
+            read_timeout_seconds=self.timeout_seconds + block_seconds,
+        )
 
     async def close(self) -> None:
         if self._client is not None:

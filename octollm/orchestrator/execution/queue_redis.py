@@ -15,11 +15,11 @@ waits with a plain XREAD BLOCK after those ids, then runs the script again. Not 
 BLOCK: COUNT is per stream, so a blocking read that finds two priorities already filled would
 claim an entry from each and leave one stranded in this consumer's pending list; and a take
 cancelled mid-block would strand what it claimed. A plain XREAD claims nothing, so it may be
-cut off at any point. It waits in slices shorter than the client's socket timeout (half of it,
-and no longer than the reclaim interval), because the process's one client reads every reply
-within that timeout: a longer BLOCK would fail as a TimeoutError. Slices keep one client (and a
-dead Redis still answers with a 503 within the usual bound) at the cost of a few idle round
-trips a second per waiting worker.
+cut off at any point. The XREAD runs on a client of its own (`RedisConnection.for_blocking`),
+whose replies may take a slice longer than the usual socket timeout: a blocking read on the
+shared client would time out there, and a cluster client's timeout re-reads the topology under
+the requests in flight. It waits in slices of at most WAIT_SLICE_SECONDS (and no longer than the
+reclaim interval), so a waiting worker costs about one round trip a second.
 
 Reclaiming: an entry a worker took but neither acked nor extended within the visibility
 timeout belonged to a worker that died; XAUTOCLAIM (min idle = the visibility timeout, COUNT 1,
@@ -99,6 +99,9 @@ redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, ARGV[2], 'JUSTID')
 return 1
 """
 
+# The longest single XREAD BLOCK of a waiting take.
+WAIT_SLICE_SECONDS = 1.0
+
 # XAUTOCLAIM calls per stream per pass when it finds nothing (each scans up to 10 entries).
 RECLAIM_SCAN_CALLS = 10
 
@@ -122,7 +125,8 @@ class RedisStreamQueue:
         self._reclaim_interval = visibility_timeout_seconds / 4
         self._next_reclaim = 0.0
         self._cursors = dict.fromkeys(ORDER, "0-0")
-        self._slice = max(0.001, min(connection.timeout_seconds / 2, self._reclaim_interval))
+        self._slice = max(0.001, min(WAIT_SLICE_SECONDS, self._reclaim_interval))
+        self._waiting = connection.for_blocking(self._slice)
 
     @property
     def client(self) -> Client:
@@ -141,6 +145,7 @@ class RedisStreamQueue:
                         raise
 
     async def close(self) -> None:
+        await self._waiting.close()
         await self.connection.close()
 
     async def push(self, task: Task) -> None:
@@ -175,7 +180,7 @@ class RedisStreamQueue:
         """Returns once an entry newer than `last_ids` is in a stream, or after `seconds`."""
         after = dict(zip(self.streams.values(), last_ids, strict=True))
         async with dependency("queue"):
-            await self.client.xread(after, count=1, block=max(1, int(seconds * 1000)))
+            await self._waiting.client.xread(after, count=1, block=max(1, int(seconds * 1000)))
 
     async def _reclaim(self, consumer: str) -> Delivery | None:
         """An entry idle for longer than the visibility timeout, now claimed for `consumer`."""
