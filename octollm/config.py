@@ -33,6 +33,7 @@ class Settings:
     reflex_token: str = ""
     max_body_bytes: int = 1_048_576
     request_timeout_seconds: float = 30.0
+    max_json_depth: int = 64
     cache_max_entries: int = 100_000
     cache_max_bytes: int = 256 * 1024 * 1024
     reflex_detection_backend: str = "auto"

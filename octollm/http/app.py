@@ -127,7 +127,7 @@ def build_app(
         specification_dir=settings.specs_dir,
         strict_validation=True,
         validate_responses=settings.validate_responses,
-        validator_map=validation.VALIDATORS,
+        validator_map=validation.validators(max_json_depth=settings.max_json_depth),
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
     )
     app.add_api(

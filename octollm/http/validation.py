@@ -237,6 +237,10 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
 
     MUTABLE_VALIDATION = True
 
+    def __init__(self, *, max_json_depth: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_json_depth = max_json_depth
+
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
         chunks = []
         more = True
@@ -282,7 +286,7 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
                 object_pairs_hook=_unique_keys,
             )
         except RecursionError:  # deeper than Python's parser goes
-            raise _too_deep() from None
+            raise _too_deep(self.max_json_depth) from None
         except UnicodeDecodeError as exc:
             reason = f"it is not valid {self._encoding} (byte {exc.start})"
         except json.JSONDecodeError as exc:
@@ -299,9 +303,10 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
             reason = f"unknown charset {self._encoding!r}"
         else:
             # Counting brackets is cheap; only a body that may be too deep is walked.
+            limit = self.max_json_depth
             brackets = raw.count(b"[") + raw.count(b"{")
-            if brackets > MAX_JSON_DEPTH and _deeper_than(body, MAX_JSON_DEPTH):
-                raise _too_deep()
+            if brackets > limit and _deeper_than(body, limit):
+                raise _too_deep(limit)
             return body
         raise ApiError(
             "VALIDATION_ERROR",
@@ -328,14 +333,13 @@ def _reject_constant(name: str) -> Any:
 
 
 # Hostile JSON: what a parser accepts but an API should not.
-MAX_JSON_DEPTH = 64
 
 
-def _too_deep() -> ApiError:
+def _too_deep(limit: int) -> ApiError:
     return ApiError(
         "VALIDATION_ERROR",
-        f"The request body is refused: JSON nested deeper than {MAX_JSON_DEPTH} levels",
-        {"field": "body", "constraint": "max_depth", "limit": MAX_JSON_DEPTH},
+        f"The request body is refused: JSON nested deeper than {limit} levels",
+        {"field": "body", "constraint": "max_depth", "limit": limit},
     )
 
 
@@ -380,8 +384,14 @@ def _deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
-VALIDATORS: dict[str, Any] = {
-    **VALIDATOR_MAP,
-    "parameter": SpecParameterValidator,
-    "body": VALIDATOR_MAP["body"].__class__({"*/*json": SpecJSONBodyValidator}),
-}
+def validators(*, max_json_depth: int) -> dict[str, Any]:
+    """connexion's `validator_map`: JSON bodies nested deeper than `max_json_depth` are refused
+    (the body object itself is level 1)."""
+    if max_json_depth < 1:
+        raise ValueError(f"OCTOLLM_MAX_JSON_DEPTH must be at least 1, not {max_json_depth}")
+    body = functools.partial(SpecJSONBodyValidator, max_json_depth=max_json_depth)
+    return {
+        **VALIDATOR_MAP,
+        "parameter": SpecParameterValidator,
+        "body": VALIDATOR_MAP["body"].__class__({"*/*json": body}),
+    }

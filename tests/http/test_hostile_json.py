@@ -4,11 +4,16 @@ never a 500, a hang, or a value that cannot be written back as JSON."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from octollm.http.validation import MAX_JSON_DEPTH
+from octollm.config import Settings
+from octollm.http.validation import validators
 from tests.http._support import Service, assert_envelope
+
+MAX_JSON_DEPTH = Settings().max_json_depth
 
 JSON = {"content-type": "application/json"}
 
@@ -40,6 +45,36 @@ def test_nesting_up_to_the_limit_is_parsed(client, service: Service):
     assert_envelope(
         response, 400, "VALIDATION_ERROR", field="nested", constraint="additionalProperties"
     )
+
+
+def test_default_depth_limit_is_64() -> None:
+    assert MAX_JSON_DEPTH == 64
+    assert Settings.from_env({"OCTOLLM_MAX_JSON_DEPTH": "5"}).max_json_depth == 5
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_a_depth_limit_below_one_is_refused_at_start_up(limit: int) -> None:
+    with pytest.raises(ValueError, match="OCTOLLM_MAX_JSON_DEPTH"):
+        validators(max_json_depth=limit)
+
+
+@pytest.mark.parametrize("limit", [3, 100])
+def test_the_depth_limit_is_configurable(
+    make_client: Callable[..., Any], service: Service, limit: int
+) -> None:
+    """OCTOLLM_MAX_JSON_DEPTH: a body nested exactly `limit` deep is parsed (and reaches the
+    spec's rules); one level more is refused, naming the configured limit."""
+    client = make_client(max_json_depth=limit)
+    at_limit = "[" * (limit - 1) + "]" * (limit - 1)  # inside the body object, itself level 1
+    response = post(client, service, with_extra(service, f'"nested": {at_limit}'))
+    assert_envelope(
+        response, 400, "VALIDATION_ERROR", field="nested", constraint="additionalProperties"
+    )
+    over = "[" * limit + "]" * limit
+    response = post(client, service, with_extra(service, f'"nested": {over}'))
+    error = assert_envelope(response, 400, "VALIDATION_ERROR", field="body", constraint="max_depth")
+    assert error["details"]["limit"] == limit
+    assert f"deeper than {limit} levels" in error["message"]
 
 
 def test_duplicate_keys_are_refused(client, service: Service):
