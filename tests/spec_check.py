@@ -65,11 +65,15 @@ class SpecChecker:
         documented = responses.get(str(status)) or responses.get("default")
         if documented is None:
             raise SpecViolation(f"{where}: status {status} is not documented for {template}")
-        for name in documented.get("headers", {}):
+        for name, header in documented.get("headers", {}).items():
             if name.lower() == "x-request-id" or status == 204:
                 continue
-            if name.lower() not in {h.lower() for h in headers}:
-                raise SpecViolation(f"{where}: documented header {name} missing")
+            value = headers.get(name)
+            if value is None:
+                if header.get("required"):
+                    raise SpecViolation(f"{where}: required header {name} missing")
+                continue
+            self._validate_header(name, header.get("schema", {}), value, where)
         content_spec = documented.get("content")
         if not content_spec:
             if content:
@@ -80,6 +84,18 @@ class SpecChecker:
             raise SpecViolation(f"{where}: content type {media!r} not in {list(content_spec)}")
         if media == "application/json":
             self._validate(content_spec[media]["schema"], content, headers, where)
+
+    @staticmethod
+    def _validate_header(name: str, schema: dict[str, Any], value: str, where: str) -> None:
+        """A header's value against its schema (a simple-style scalar: string or integer)."""
+        parsed: Any = value
+        if schema.get("type") == "integer":
+            if not re.fullmatch(r"-?[0-9]+", value):
+                raise SpecViolation(f"{where}: header {name}: {value!r} is not an integer")
+            parsed = int(value)
+        errors = list(Draft4ResponseValidator(schema).iter_errors(parsed))
+        if errors:
+            raise SpecViolation(f"{where}: header {name}: {errors[0].message}")
 
     @staticmethod
     def _validate(schema: dict[str, Any], content: bytes, headers: Any, where: str) -> None:
