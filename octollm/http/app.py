@@ -2,9 +2,10 @@
 
 The middleware stack, outermost first:
 request context (id, access log) -> metrics -> [rate limit headers] -> connexion's exception
-handling -> deadline -> body limit -> Swagger UI -> routing -> content negotiation -> header
-arguments -> security -> [rate limit] -> request validation -> response validation -> lifespan
--> context -> handler. The bracketed ones are there when `OCTOLLM_RATE_LIMITS` is on.
+handling -> header limit -> deadline -> read timeout -> body limit -> Swagger UI -> routing ->
+content negotiation -> header arguments -> [rate limit] -> security -> request validation ->
+response validation -> lifespan -> context -> handler. The bracketed ones are there when
+`OCTOLLM_RATE_LIMITS` is on.
 """
 
 from __future__ import annotations
@@ -29,9 +30,15 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.routing import compile_path
 
+from octollm.clock import Clock
 from octollm.config import Settings
 from octollm.http import auth, exception_handlers, ratelimit, validation
-from octollm.http.limits import BodyLimitMiddleware, DeadlineMiddleware
+from octollm.http.limits import (
+    BodyLimitMiddleware,
+    DeadlineMiddleware,
+    HeaderLimitMiddleware,
+    ReadTimeoutMiddleware,
+)
 from octollm.http.metrics import HttpMetrics, MetricsMiddleware
 from octollm.http.operation_middleware import HeaderArgumentsMiddleware, NegotiationMiddleware
 from octollm.http.request_context import RequestContextMiddleware
@@ -96,23 +103,31 @@ def build_app(
     services: Mapping[str, object],
     metrics: HttpMetrics,
     lifespan: Lifespan | None = None,
+    clock: Clock | None = None,
 ) -> AsyncApp:
-    limiter = ratelimit.from_settings(settings, registry=metrics.registry)
-    rate_limit_headers, rate_limit = limiter.middlewares() if limiter else ([], [])
     authenticator = auth.from_settings(settings)  # raises on a bad configuration
+    limiter = ratelimit.from_settings(
+        settings,
+        registry=metrics.registry,
+        clock=clock,
+        subject_of=authenticator.subject if authenticator else None,
+    )
+    rate_limit_headers, rate_limit = limiter.middlewares() if limiter else ([], [])
     middlewares = [
         functools.partial(RequestContextMiddleware, is_valid_id=request_id_rule(settings)),
         functools.partial(MetricsMiddleware, metrics=metrics),
         *rate_limit_headers,
         ExceptionMiddleware,
+        functools.partial(HeaderLimitMiddleware, max_bytes=settings.max_header_bytes),
         functools.partial(DeadlineMiddleware, seconds=settings.request_timeout_seconds),
+        functools.partial(ReadTimeoutMiddleware, seconds=settings.request_read_timeout_seconds),
         functools.partial(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         SwaggerUIMiddleware,
         RoutingMiddleware,
         NegotiationMiddleware,
         HeaderArgumentsMiddleware,
-        SecurityMiddleware,
         *rate_limit,
+        SecurityMiddleware,
         RequestValidationMiddleware,
         ResponseValidationMiddleware,
         LifespanMiddleware,

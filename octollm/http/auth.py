@@ -36,6 +36,7 @@ ROLES_EXTENSION = "x-roles"
 REALM = "octollm"
 MIN_SECRET_BYTES = 32  # RFC 7518 3.2: an HS256 key at least as long as the hash
 REQUIRED_CLAIMS = ["exp", "sub"]
+VERIFIED_CACHE_SIZE = 4096  # tokens whose verification is remembered until they expire
 
 
 class AuthConfigError(ValueError):
@@ -151,9 +152,29 @@ class Authenticator:
         self.issuer = issuer or None
         self.audience = audience or None
         self.leeway_seconds = leeway_seconds
+        # token -> (accepted until, claims): a token is verified once, not once per middleware
+        # and request; a remembered one is refused again once past its `exp` (and leeway).
+        self._verified: dict[str, tuple[float, dict[str, Any]]] = {}
 
     def claims(self, token: str) -> dict[str, Any]:
         """The verified claims; a refusal is a 401 `ApiError` that never quotes the token."""
+        remembered = self._verified.get(token)
+        if remembered is not None and time.time() < remembered[0]:
+            return remembered[1]
+        claims = self._verify(token)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)))  # the oldest
+        self._verified[token] = (float(claims["exp"]) + self.leeway_seconds, claims)
+        return claims
+
+    def subject(self, token: str) -> str | None:
+        """The subject of a valid token, None for any other: for the rate limiter's key."""
+        try:
+            return str(self.claims(token)["sub"])
+        except ApiError:
+            return None
+
+    def _verify(self, token: str) -> dict[str, Any]:
         try:
             key = self._keys(token)
             return jwt.decode(

@@ -7,16 +7,17 @@ kept in process or, when `OCTOLLM_REDIS_URL` is set, in Redis by one atomic scri
 (`ratelimit_redis.py`) so every process shares the limit.
 
 Two middlewares share a per-request slot in the scope:
-- `RateLimitMiddleware` sits after connexion's routing and security, so it knows the
-  operationId (per-operation overrides) and the authenticated subject; it decides, and raises
-  the 429 as an `ApiError` that connexion's exception middleware turns into the envelope;
+- `RateLimitMiddleware` sits after connexion's routing, so it knows the operationId
+  (per-operation overrides), and before its security, so a request refused there (a bad or
+  missing token: 401, or a missing scope: 403) is counted too: a client guessing tokens spends
+  its IP's limit. It decides, and raises the 429 as an `ApiError` that connexion's exception
+  middleware turns into the envelope;
 - `RateLimitHeadersMiddleware` sits outside the exception middleware, so the `X-RateLimit-*`
   headers reach every response of a limited request, errors included.
 
-The subject: whatever authenticates a request stores its subject (the JWT `sub`) in
-`scope["octollm.subject"]` before these run (connexion's own security middleware leaves it as
-the context's `user`, which counts too); a request with one is limited per subject, any other
-per client IP.
+The subject: a request with a valid bearer token (checked with the app's `Authenticator`,
+which remembers the verification for security's own check) is limited per subject, the JWT
+`sub`; any other per client IP. A test or embedding app may also set `scope["octollm.subject"]`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import ipaddress
 import logging
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from prometheus_client import CollectorRegistry, Counter
@@ -208,7 +209,9 @@ class RateLimiter:
         trusted_proxies: list[IpNetwork],
         prefix: str,
         metrics: RateLimitMetrics,
+        subject_of: Callable[[str], str | None] | None = None,
     ) -> None:
+        self.subject_of = subject_of  # bearer token -> subject, None when not valid
         self.limits = limits
         self.store = store
         self.trusted_proxies = trusted_proxies
@@ -218,11 +221,21 @@ class RateLimiter:
 
     def key(self, scope: Scope) -> tuple[str, str]:
         """(kind, identity): the subject when authenticated, else the client IP."""
-        context = scope.get("extensions", {}).get("connexion_context", {})
-        subject = scope.get(SUBJECT_SCOPE_KEY) or context.get("user")
+        subject = scope.get(SUBJECT_SCOPE_KEY) or self._bearer_subject(scope)
         if isinstance(subject, str) and subject:
             return "subject", hashlib.sha256(subject.encode()).hexdigest()[:32]
         return "ip", client_ip(scope, self.trusted_proxies)
+
+    def _bearer_subject(self, scope: Scope) -> str | None:
+        if self.subject_of is None:
+            return None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").strip().partition(" ")
+                if scheme.lower() == "bearer" and token.strip():
+                    return self.subject_of(token.strip())
+                return None
+        return None
 
     async def check(self, scope: Scope) -> Decision | None:
         """The decision for this request (None: not limited, or the store failed)."""
@@ -263,7 +276,7 @@ class RateLimiter:
         )
 
     def middlewares(self) -> tuple[list[Any], list[Any]]:
-        """(outside the exception middleware, after routing and security)."""
+        """(outside the exception middleware, after routing and before security)."""
         return (
             [_bind(RateLimitHeadersMiddleware, self)],
             [_bind(RateLimitMiddleware, self)],
@@ -312,7 +325,7 @@ class RateLimitHeadersMiddleware:
 
 
 class RateLimitMiddleware:
-    """Decides after routing and security; a refusal is raised as 429 RATE_LIMIT."""
+    """Decides after routing, before security; a refusal is raised as 429 RATE_LIMIT."""
 
     def __init__(self, app: ASGIApp, *, limiter: RateLimiter) -> None:
         self.app = app
@@ -337,6 +350,7 @@ def from_settings(
     *,
     registry: CollectorRegistry | None = None,
     clock: Clock | None = None,
+    subject_of: Callable[[str], str | None] | None = None,
 ) -> RateLimiter | None:
     """The limiter `OCTOLLM_RATE_LIMITS` asks for (None when off), in Redis when configured."""
     if not settings.rate_limits:
@@ -362,4 +376,5 @@ def from_settings(
         trusted_proxies=parse_networks(settings.trusted_proxies),
         prefix=settings.redis_prefix,
         metrics=RateLimitMetrics(registry),
+        subject_of=subject_of,
     )

@@ -62,4 +62,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         services=services,
         metrics=http_metrics,
         lifespan=lifespan,
+        clock=clock,
     )

@@ -88,4 +88,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         services=services,
         metrics=metrics,
         lifespan=lifespan,
+        clock=clock,
     )

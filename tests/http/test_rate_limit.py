@@ -16,7 +16,6 @@ from prometheus_client import CollectorRegistry
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from octollm import clock as clock_module
 from octollm.config import Settings
 from octollm.http import ratelimit
 from octollm.reflex.app import create_app as create_reflex
@@ -65,10 +64,9 @@ class LimitedClient(TestClient):
 
 @pytest.fixture
 def make_limited(
-    make_settings: Callable[..., Settings], clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    make_settings: Callable[..., Settings], clock: FakeClock
 ) -> Iterator[Callable[..., LimitedClient]]:
     """Reflex Layer clients with rate limits on (overrides as settings), on the fake clock."""
-    monkeypatch.setattr(clock_module, "system_clock", clock)
     clients: list[LimitedClient] = []
 
     def make(client: tuple[str, int] = CLIENT, **overrides: Any) -> LimitedClient:
@@ -335,18 +333,53 @@ def test_two_apps_on_one_redis_share_the_limit(
     assert 0 < ttl <= 60_000
 
 
-def test_the_subject_left_by_connexion_security_counts_too() -> None:
+def test_the_key_is_a_valid_bearer_tokens_subject_else_the_ip() -> None:
     limiter = ratelimit.RateLimiter(
         ratelimit.Limits(1, 1, 60.0, {}),
         ratelimit.MemoryStore(FakeClock()),
         trusted_proxies=[],
         prefix="p",
         metrics=ratelimit.RateLimitMetrics(CollectorRegistry()),
+        subject_of={"good-token": "dave"}.get,
     )
     base = {"type": "http", "client": CLIENT, "headers": []}
     assert limiter.key(base) == ("ip", CLIENT[0])
-    by_connexion = {**base, "extensions": {"connexion_context": {"user": "dave"}}}
+    bearer = {**base, "headers": [(b"authorization", b"Bearer good-token")]}
     by_scope_key = {**base, ratelimit.SUBJECT_SCOPE_KEY: "dave"}
-    assert limiter.key(by_connexion)[0] == limiter.key(by_scope_key)[0] == "subject"
-    assert limiter.key(by_connexion) == limiter.key(by_scope_key)
-    assert "dave" not in limiter.key(by_scope_key)[1]
+    assert limiter.key(bearer)[0] == "subject"
+    assert limiter.key(bearer) == limiter.key(by_scope_key)
+    assert "dave" not in limiter.key(bearer)[1]
+    for refused in (b"Bearer bad-token", b"Basic good-token", b"Bearer "):
+        assert limiter.key({**base, "headers": [(b"authorization", refused)]})[0] == "ip"
+
+
+def _token(sub: str) -> str:
+    from octollm.http.auth import mint
+
+    return mint(sub=sub, roles=["viewer"], ttl_seconds=600, key=SECRET, algorithm="HS256")
+
+
+SECRET = "rate-limit-test-secret-0123456789abcdef"
+
+
+def test_with_authentication_on_refused_tokens_spend_the_ip_limit(
+    make_limited: Callable[..., Any],
+) -> None:
+    client = make_limited(
+        rate_limit_per_ip=3, rate_limit_per_subject=5, auth="jwt", jwt_secret=SECRET
+    )
+    forged = {"Authorization": "Bearer " + _token("mallory")[:-4] + "AAAA"}
+    statuses = [client.get(STATS, headers=forged).status_code for _ in range(3)]
+    assert statuses == [401] * 3
+    guessed = client.get(STATS, headers=forged)
+    _assert_refused(guessed, limit=3, key="ip")
+    assert client.get(STATS).status_code == 429  # no token: the same IP, the same budget
+    # A valid token is limited by its subject, whatever its IP has spent.
+    alice = {"Authorization": f"Bearer {_token('alice')}"}
+    seen = [client.get(STATS, headers=alice) for _ in range(5)]
+    assert [r.status_code for r in seen] == [200] * 5
+    assert [_limit_headers(r)[:2] for r in seen] == [(5, n) for n in (4, 3, 2, 1, 0)]
+    _assert_refused(client.get(STATS, headers=alice), limit=5, key="subject")
+    assert (
+        client.get(STATS, headers={"Authorization": f"Bearer {_token('bob')}"}).status_code == 200
+    )

@@ -253,5 +253,17 @@ def test_the_rate_limiter_counts_the_tokens_subject(
     client = make_secured("reflex", rate_limits=True, rate_limit_per_ip=2, rate_limit_per_subject=5)
     with_token = client.get(STATS, headers=bearer(hs_token(roles=["viewer"])))
     assert with_token.headers["x-ratelimit-limit"] == "5"
-    without = client.get(STATS)  # refused before the limiter: not counted
-    assert without.status_code == 401 and "x-ratelimit-limit" not in without.headers
+    without = client.get(STATS)  # refused by security, after the limiter: counted per IP
+    assert without.status_code == 401 and without.headers["x-ratelimit-limit"] == "2"
+
+
+def test_a_remembered_token_is_refused_once_it_expires(
+    make_secured: Callable[..., SpecClient],
+) -> None:
+    client = make_secured("reflex", jwt_leeway_seconds=0)
+    token = hs_token(roles=["viewer"], exp=int(time.time()) + 2)
+    assert client.get(STATS, headers=bearer(token)).status_code == 200  # verified, remembered
+    time.sleep(
+        max(0.0, jwt.decode(token, options={"verify_signature": False})["exp"] - time.time()) + 0.1
+    )
+    assert_refused(client.get(STATS, headers=bearer(token)), "expired")
