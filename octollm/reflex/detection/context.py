@@ -204,32 +204,38 @@ def fences(text: str) -> list[int]:
     return [m.start() for m in re.finditer("```", text)]
 
 
+_CLAUSE_END = re.compile(r"[.!?;:\n]")
+_QUOTE_MARKS = ('"', "“", "«", "`", "'")
+
+
 def analyse(text: str, start: int, end: int, fence_positions: list[int] | None = None) -> Context:
     """The context flags of the match `text[start:end]` (`fence_positions`: `fences(text)`).
     Case does not count: the text around the match is read with its ASCII letters lowered."""
-    before = lower_ascii(text[max(0, start - BEFORE) : start])
+    before = lower_ascii(text[start - BEFORE if start > BEFORE else 0 : start])
     after = lower_ascii(text[end : end + AFTER])
-    line_before = before.rsplit("\n", 1)[-1]
-    line_after = after.split("\n", 1)[0]
     if fence_positions is None:
         fence_positions = fences(text)
-    in_fence = bisect.bisect_left(fence_positions, start) % 2 == 1
+    quoted = bool(fence_positions) and bisect.bisect_left(fence_positions, start) % 2 == 1
+    if not quoted:
+        line_before = before.rsplit("\n", 1)[-1]
+        # (every kind of quotation needs a mark before the match on its line)
+        for mark in _QUOTE_MARKS:
+            if mark in line_before:
+                quoted = _inside_quotes(line_before, after.split("\n", 1)[0])
+                break
     # Discussion and examples count in the match's own sentence.
-    sentence_before = _SENTENCE_END.split(before)[-1]
-    sentence_after = _SENTENCE_END.split(after)[0]
-    around = _words(sentence_before) + _words(sentence_after)
+    around = _words(_SENTENCE_END.split(before)[-1]) + _words(_SENTENCE_END.split(after)[0])
     # The clause the match opens: negations count only in the same sentence.
-    clause = re.split(r"[.!?;:\n]", before)[-1]
-    return Context(
-        quoted=in_fence or _inside_quotes(line_before, line_after),
-        academic=_mentions(around, _ACADEMIC_WORDS, _ACADEMIC_STEMS, _ACADEMIC_PHRASES),
-        example=_mentions(around, _EXAMPLE_WORDS, _EXAMPLE_STEMS, _EXAMPLE_PHRASES),
-        negated=bool(_NEGATION.search(clause[-60:])),
-    )
+    clause = _CLAUSE_END.split(before)[-1]
+    return _CONTEXTS[
+        quoted,
+        _mentions(around, _ACADEMIC_WORDS, _ACADEMIC_STEMS, _ACADEMIC_PHRASES),
+        _mentions(around, _EXAMPLE_WORDS, _EXAMPLE_STEMS, _EXAMPLE_PHRASES),
+        _NEGATION.search(clause[-60:]) is not None,
+    ]
 
 
-def adjust(severity: str, confidence: float, context: Context) -> tuple[str, float]:
-    """Severity and confidence lowered for the context."""
+def _adjustment(context: Context) -> tuple[int, float]:
     steps = 2 if context.negated else int(context.quoted or context.academic or context.example)
     factor = 1.0
     for flag, weight in (
@@ -240,5 +246,20 @@ def adjust(severity: str, confidence: float, context: Context) -> tuple[str, flo
     ):
         if flag:
             factor *= weight
-    level = max(0, SEVERITY_ORDER.index(severity) - steps)
-    return SEVERITY_ORDER[level], round(max(0.05, confidence * factor), 3)
+    return steps, factor
+
+
+# Every combination of the flags, made once (`analyse` returns these), and its adjustment.
+_CONTEXTS = {
+    flags: Context(*flags)
+    for flags in itertools.product((False, True), repeat=len(fields(Context)))
+}
+_ADJUSTMENTS = {context: _adjustment(context) for context in _CONTEXTS.values()}
+_LEVEL = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
+
+
+def adjust(severity: str, confidence: float, context: Context) -> tuple[str, float]:
+    """Severity and confidence lowered for the context."""
+    steps, factor = _ADJUSTMENTS.get(context) or _adjustment(context)
+    level = _LEVEL[severity] - steps
+    return SEVERITY_ORDER[level if level > 0 else 0], round(max(0.05, confidence * factor), 3)

@@ -11,7 +11,7 @@ import bisect
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, TypeVar
 
 from octollm.reflex.detection import context as ctx
 from octollm.reflex.detection.decode import RULES as PAYLOAD_RULES
@@ -47,6 +47,7 @@ _PII = frozenset({"pii"})
 _INJECTION = frozenset({"injection", "payload"})
 _INJECTION_ONLY = frozenset({"injection"})
 _RULE_ORDER = {rule.name: i for i, rule in enumerate(ALL_RULES)}
+_T = TypeVar("_T", bound=tuple[Any, ...])
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,17 @@ def scanner_for(backend: str) -> Scanner:
         return _scanners[backend]
 
 
-class _Candidate(NamedTuple):  # a tuple: made for every candidate, cheaper than a dataclass
-    rule: Rule
-    type: str
-    start: int  # folded offsets
-    end: int
-    confidence: float
-    severity: str = "low"
+# A candidate is a plain tuple (made for every candidate: cheaper than an object), laid out so
+# that tuples sort by rank: a PII candidate `(start - end, -confidence, rule order, start,
+# end, type)` (the longest, then the most confident, then the first rule) and an injection
+# candidate `(-severity level, start - end, -confidence, rule order, start, end, type,
+# severity)`. Offsets are into the folded text; no two candidates share a rank.
+_LEVEL = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
+_KINDS = {
+    (pii, injection): (_PII if pii else frozenset()) | (_INJECTION if injection else frozenset())
+    for pii in (False, True)
+    for injection in (False, True)
+}
 
 
 class DetectionEngine:
@@ -99,76 +104,81 @@ class DetectionEngine:
         self.backend = self.scanner.name
 
     def scan(self, text: str, *, pii: bool = True, injection: bool = True) -> Scan:
-        kinds = (_PII if pii else frozenset()) | (_INJECTION if injection else frozenset())
+        kinds = _KINDS[bool(pii), bool(injection)]
         if not kinds:
             return Scan()
         folded = fold(text)
         found = self.scanner.scan(folded.text, kinds, folded.data)
         if not found:
             return Scan()
+        pii_found: Matches = []
+        injection_found: Matches = []
+        for item in found:
+            (pii_found if item[0].kind == "pii" else injection_found).append(item)
         return Scan(
-            self._pii(folded, found) if pii else [],
-            self._injections(folded, found) if injection else [],
+            self._pii(folded, pii_found) if pii_found else [],
+            self._injections(folded, injection_found) if injection_found else [],
         )
 
     # --- PII -------------------------------------------------------------------------------------
 
     def _pii(self, folded: Folded, found: Matches) -> list[PiiMatch]:
         text = folded.text
-        candidates: list[_Candidate] = []
+        candidates: list[tuple[int, float, int, int, int, str]] = []
         for rule, matches in found:
-            if not isinstance(rule, PiiRule):
-                continue
-            validate, group, confidence = rule.validate, rule.value_group, rule.confidence
-            plain = not (rule.trim or rule.split)
+            validate, group, confidence = rule.validate, rule.value_group, rule.confidence  # type: ignore[attr-defined]
+            order = _RULE_ORDER[rule.name]
+            plain = not (rule.trim or rule.split)  # type: ignore[attr-defined]
             for m in matches:
                 start, end = m.span(group)
-                for s, e in ((start, end),) if plain else _pii_spans(rule, text, start, end):
+                for s, e in ((start, end),) if plain else _pii_spans(rule, text, start, end):  # type: ignore[arg-type]
                     before = text[s - VALIDATION_CONTEXT if s > VALIDATION_CONTEXT else 0 : s]
                     factor = validate(text[s:e], before, text[e : e + VALIDATION_CONTEXT])
                     if factor:
-                        candidates.append(
-                            _Candidate(rule, rule.type, s, e, round(confidence * factor, 3))
-                        )
+                        score = round(confidence * factor, 3)
+                        candidates.append((s - e, -score, order, s, e, rule.type))
                         break
         # The best of overlapping candidates: the longest, then the most confident.
-        chosen = _non_overlapping(
-            sorted(candidates, key=lambda c: (c.start - c.end, -c.confidence, _order(c)))
-        )
+        if len(candidates) > 1:
+            candidates.sort()
+            candidates = _non_overlapping(candidates, 3)
+            candidates.sort(key=_pii_span)
         original = folded.original
+        plain_offsets = not folded.deletions
         out = []
-        for c in sorted(chosen, key=lambda c: (c.start, c.end)):
-            start, end = folded.start(c.start), folded.end(c.end)
-            out.append(PiiMatch(c.type, start, end, c.confidence, mask(original[start:end])))
+        for _, score, _, s, e, type_ in candidates:
+            if plain_offsets:
+                start, end = s, e
+            else:
+                start, end = folded.start(s), folded.end(e)
+            out.append(PiiMatch(type_, start, end, -score, mask(original[start:end])))
         return out
 
     # --- injection -------------------------------------------------------------------------------
 
     def _injections(self, folded: Folded, found: Matches) -> list[InjectionMatch]:
         text = folded.text
-        chosen = _non_overlapping(
-            sorted(
-                self._injection_candidates(text, found, depth=0),
-                key=lambda c: (
-                    -SEVERITY_ORDER.index(c.severity),
-                    c.start - c.end,
-                    -c.confidence,
-                    _order(c),
-                ),
-            )
-        )
-        if not chosen:
+        candidates = self._injection_candidates(text, found, depth=0)
+        if not candidates:
             return []
+        if len(candidates) > 1:
+            candidates.sort()
+            candidates = _non_overlapping(candidates, 4)
+            candidates.sort(key=_injection_span)
         original = folded.original
+        plain_offsets = not folded.deletions
         fence_positions = ctx.fences(text)
         out = []
-        for c in sorted(chosen, key=lambda c: (c.start, c.end)):
-            context = ctx.analyse(text, c.start, c.end, fence_positions)
-            severity, confidence = ctx.adjust(c.severity, c.confidence, context)
-            start, end = folded.start(c.start), folded.end(c.end)
+        for _, _, score, _, s, e, type_, severity in candidates:
+            context = ctx.analyse(text, s, e, fence_positions)
+            severity, confidence = ctx.adjust(severity, -score, context)
+            if plain_offsets:
+                start, end = s, e
+            else:
+                start, end = folded.start(s), folded.end(e)
             out.append(
                 InjectionMatch(
-                    c.type,
+                    type_,
                     severity,
                     start,
                     end,
@@ -179,13 +189,19 @@ class DetectionEngine:
             )
         return out
 
-    def _injection_candidates(self, text: str, found: Matches, depth: int) -> Iterator[_Candidate]:
+    def _injection_candidates(
+        self, text: str, found: Matches, depth: int
+    ) -> list[tuple[int, int, float, int, int, int, str, str]]:
+        candidates = []
         for rule, matches in found:
             if isinstance(rule, InjectionRule):
+                head = -_LEVEL[rule.severity]
+                confidence = -rule.confidence
+                order = _RULE_ORDER[rule.name]
+                type_, severity = rule.type, rule.severity
                 for m in matches:
-                    yield _Candidate(
-                        rule, rule.type, m.start(), m.end(), rule.confidence, rule.severity
-                    )
+                    s, e = m.span()
+                    candidates.append((head, s - e, confidence, order, s, e, type_, severity))
             elif isinstance(rule, PayloadRule) and depth < MAX_DECODE_DEPTH:
                 for m in matches:
                     decoded = decode(rule.encoding, m.group())
@@ -193,27 +209,45 @@ class DetectionEngine:
                         continue
                     inner = self._decoded_injection(decoded, depth + 1)
                     if inner is not None:
+                        inner_severity, inner_confidence = inner
                         severity = (
-                            "critical"
-                            if inner.severity in ("high", "critical")
-                            else (inner.severity)
+                            "critical" if inner_severity in ("high", "critical") else inner_severity
                         )
-                        confidence = round(inner.confidence * 0.95, 3)
-                        yield _Candidate(rule, rule.type, m.start(), m.end(), confidence, severity)
+                        confidence = round(inner_confidence * 0.95, 3)
+                        s, e = m.span()
+                        candidates.append(
+                            (
+                                -_LEVEL[severity],
+                                s - e,
+                                -confidence,
+                                _RULE_ORDER[rule.name],
+                                s,
+                                e,
+                                rule.type,
+                                severity,
+                            )
+                        )
+        return candidates
 
-    def _decoded_injection(self, decoded: str, depth: int) -> _Candidate | None:
-        """The worst injection in a decoded payload, if any."""
+    def _decoded_injection(self, decoded: str, depth: int) -> tuple[str, float] | None:
+        """The severity and confidence of the worst injection in a decoded payload, if any."""
         folded = fold(decoded)
         kinds = _INJECTION if depth < MAX_DECODE_DEPTH else _INJECTION_ONLY
         found = self.scanner.scan(folded.text, kinds)
-        candidates = list(self._injection_candidates(folded.text, found, depth))
+        candidates = self._injection_candidates(folded.text, found, depth)
         if not candidates:
             return None
-        return max(candidates, key=lambda c: (SEVERITY_ORDER.index(c.severity), c.confidence))
+        # the first of the highest (severity, confidence)
+        worst = max(candidates, key=lambda c: (-c[0], -c[2]))
+        return worst[7], -worst[2]
 
 
-def _order(candidate: _Candidate) -> tuple[int, int]:
-    return _RULE_ORDER[candidate.rule.name], candidate.start
+def _pii_span(candidate: tuple[Any, ...]) -> tuple[int, int]:
+    return candidate[3], candidate[4]
+
+
+def _injection_span(candidate: tuple[Any, ...]) -> tuple[int, int]:
+    return candidate[4], candidate[5]
 
 
 def _pii_spans(rule: PiiRule, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -234,16 +268,18 @@ def _pii_spans(rule: PiiRule, text: str, start: int, end: int) -> Iterator[tuple
                 yield start, i
 
 
-def _non_overlapping(ranked: list[_Candidate]) -> list[_Candidate]:
-    """Candidates in rank order, each kept unless it overlaps one kept before."""
+def _non_overlapping(ranked: list[_T], at: int) -> list[_T]:
+    """Candidates in rank order, each kept unless it overlaps one kept before (a candidate's
+    start and end are its items `at` and `at + 1`)."""
     starts: list[int] = []
     ends: list[int] = []  # of the kept spans, in order of their starts (they do not overlap)
-    kept: list[_Candidate] = []
+    kept: list[_T] = []
     for c in ranked:
-        i = bisect.bisect_right(starts, c.start)
-        if (i > 0 and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
+        start, end = c[at], c[at + 1]
+        i = bisect.bisect_right(starts, start)
+        if (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
             continue
-        starts.insert(i, c.start)
-        ends.insert(i, c.end)
+        starts.insert(i, start)
+        ends.insert(i, end)
         kept.append(c)
     return kept
