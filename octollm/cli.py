@@ -52,6 +52,8 @@ class _Server(uvicorn.Server):
 async def _serve(
     settings: Settings, components: Sequence[str], host: str, port: int | None
 ) -> None:
+    from octollm.http import limits
+
     servers = []
     for component in components:
         default_port = getattr(settings, f"{component}_port")
@@ -61,6 +63,11 @@ async def _serve(
             port=port or default_port,
             log_config=None,
             timeout_graceful_shutdown=10,
+            # uvicorn's own protocol bounds neither the time to send a request nor its head.
+            http=limits.guarded_protocol(
+                max_head_bytes=settings.max_header_bytes,
+                read_timeout_seconds=settings.request_read_timeout_seconds,
+            ),
         )
         servers.append(_Server(config))
 

@@ -34,6 +34,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     request_timeout_seconds: float = 30.0
     max_json_depth: int = 64
+    max_header_bytes: int = 16_384
+    request_read_timeout_seconds: float = 10.0
     cache_max_entries: int = 100_000
     cache_max_bytes: int = 256 * 1024 * 1024
     reflex_detection_backend: str = "auto"
