@@ -1,4 +1,5 @@
-"""Request limits: the body size (413 PAYLOAD_TOO_LARGE) and the deadline (408 TIMEOUT)."""
+"""Request limits: the body size (413 PAYLOAD_TOO_LARGE), the deadline (408 TIMEOUT), the
+request head (431 HEADERS_TOO_LARGE) and the read timeout (408 TIMEOUT), in process."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.testclient import TestClient
+from starlette.types import Message, Receive, Scope, Send
 
+from octollm.config import Settings
+from octollm.errors import ApiError
+from octollm.http.limits import ReadTimeoutMiddleware, head_size
+from octollm.orchestrator.app import create_app as create_orchestrator
+from octollm.reflex.app import create_app as create_reflex
 from tests.conftest import live_server
 from tests.http._support import Service, assert_envelope, json_body_of_size
 
@@ -177,3 +185,110 @@ def test_orchestrator_answers_408_when_the_reflex_call_outlives_the_deadline(
     # Nothing was created by the abandoned request.
     listed = client.get("/api/v1/tasks").json()
     assert listed["pagination"]["total_items"] == 0
+
+
+# --- the request head (431) and the read timeout (408), under any ASGI server -----------------
+
+HEAD_LIMIT = 2048
+
+
+@pytest.fixture
+def head_limited(service: Service, tmp_path: Any) -> Iterator[TestClient]:
+    """A plain client: 431 is possible on every operation, so no operation lists it."""
+    settings = Settings.from_env({}, data_dir=tmp_path, max_header_bytes=HEAD_LIMIT)
+    create = create_reflex if service.name == "reflex" else create_orchestrator
+    with TestClient(create(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+def _padded_headers(client: TestClient, path: str, size: int) -> dict[str, str]:
+    """Headers that make `head_size` of a GET of `path` by `client` exactly `size`."""
+    request = client.build_request("GET", path, headers={"x-request-id": "head-1", "x-pad": ""})
+    base = len(path) + sum(len(k) + len(v) for k, v in request.headers.raw)
+    return {"x-request-id": "head-1", "x-pad": "a" * (size - base)}
+
+
+def test_head_at_the_limit_is_served(head_limited: TestClient, service: Service) -> None:
+    headers = _padded_headers(head_limited, service.json_get, HEAD_LIMIT)
+    assert head_limited.get(service.json_get, headers=headers).status_code == 200
+
+
+def test_head_one_byte_over_the_limit_is_431(head_limited: TestClient, service: Service) -> None:
+    headers = _padded_headers(head_limited, service.json_get, HEAD_LIMIT + 1)
+    response = head_limited.get(service.json_get, headers=headers)
+    error = assert_envelope(
+        response,
+        431,
+        "HEADERS_TOO_LARGE",
+        request_id="head-1",
+        field="headers",
+        constraint="max_header_bytes",
+    )
+    assert error["details"]["limit"] == HEAD_LIMIT
+    assert response.headers["connection"] == "close"
+
+
+def test_a_long_target_counts_towards_the_head(head_limited: TestClient) -> None:
+    response = head_limited.get("/api/v1/health?" + "q" * HEAD_LIMIT)
+    assert_envelope(response, 431, "HEADERS_TOO_LARGE")
+
+
+def test_head_size_counts_target_query_and_headers() -> None:
+    scope = {
+        "path": "/a",
+        "raw_path": b"/a",
+        "query_string": b"x=1",
+        "headers": [(b"host", b"h"), (b"x-y", b"zz")],
+    }
+    assert head_size(scope) == 2 + 3 + 5 + 5
+
+
+async def _run(app: Any, messages: list[tuple[float, Message]]) -> list[Message]:
+    """Drive an ASGI app with request messages, each after its delay; the messages it sent."""
+    pending = list(messages)
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        if not pending:
+            await asyncio.sleep(3600)
+        delay, message = pending.pop(0)
+        await asyncio.sleep(delay)
+        return message
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
+    await app(scope, receive, send)
+    return sent
+
+
+async def _read_body(scope: Scope, receive: Receive, send: Send) -> None:
+    body, more = b"", True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": body})
+
+
+def test_a_body_sent_in_time_is_read() -> None:
+    app = ReadTimeoutMiddleware(_read_body, seconds=0.5)
+    chunks = [(0.1, {"type": "http.request", "body": b"ab", "more_body": True})] * 3
+    last = (0.1, {"type": "http.request", "body": b"c", "more_body": False})
+    sent = asyncio.run(_run(app, [*chunks, last]))
+    assert sent[1]["body"] == b"abababc"
+
+
+def test_a_trickled_body_times_out_with_408() -> None:
+    app = ReadTimeoutMiddleware(_read_body, seconds=0.3)
+    chunks = [(0.1, {"type": "http.request", "body": b"a", "more_body": True})] * 10
+    started = time.monotonic()
+    with pytest.raises(ApiError) as raised:
+        asyncio.run(_run(app, chunks))
+    assert time.monotonic() - started < 1.0
+    error = raised.value
+    assert (error.code, error.status) == ("TIMEOUT", 408)
+    assert error.details == {"constraint": "request_read_timeout", "read_timeout_seconds": 0.3}
+    assert error.headers == {"Connection": "close"}
