@@ -125,9 +125,22 @@ _TOKEN = re.compile(r"[^\s\"'`()\[\]{}<>,;!?]+")
 _ABBREVIATIONS = {"e.g.": ("e", "g"), "e.g": ("e", "g"), "i.e.": ("i", "e")}
 
 
+# A dot inside a token (`example.org`, `3.14`, `e.g.`): such a token may be an address.
+_DOT_IN_TOKEN = re.compile(r"\.[^\s\"'`()\[\]{}<>,;!?]")
+
+
 def _words(text: str) -> list[str]:
     """The words of `text`, without addresses: `jane@example.com` or `example.org/test` say
     nothing about the text around them."""
+    if not (
+        "@" in text
+        or "/" in text
+        or "=" in text
+        or "_" in text
+        or ("." in text and _DOT_IN_TOKEN.search(text))
+    ):
+        # No token is an address: the words are the runs of letters (those of each token).
+        return _WORDS.findall(text)
     words: list[str] = []
     for token in _TOKEN.findall(text):
         if token.isascii() and token.isalpha() and token.islower():  # the common case
@@ -224,7 +237,10 @@ def analyse(text: str, start: int, end: int, fence_positions: list[int] | None =
                 quoted = _inside_quotes(line_before, after.split("\n", 1)[0])
                 break
     # Discussion and examples count in the match's own sentence.
-    around = _words(_SENTENCE_END.split(before)[-1]) + _words(_SENTENCE_END.split(after)[0])
+    sentence_end = _SENTENCE_END.search(after)
+    around = _words(_SENTENCE_END.split(before)[-1]) + _words(
+        after[: sentence_end.start()] if sentence_end else after
+    )
     # The clause the match opens: negations count only in the same sentence.
     clause = _CLAUSE_END.split(before)[-1]
     return _CONTEXTS[

@@ -142,7 +142,6 @@ def _char_class(code_points: list[int]) -> str:
 
 
 # Non-ASCII text is found in the UTF-8 bytes: `bytes.find` is far faster than a regex.
-_HIGH_BYTES = bytes(0 if b < 0x80 else 1 for b in range(256))
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 _ASCII_STRETCH = bytes(256)  # this many ASCII characters in a row end a stretch
 _DELETED_RUN = re.compile(  # captured: `split` keeps the runs
@@ -288,6 +287,9 @@ _CP1252_UTF8_BYTES = bytes(
         }
     )
 )
+# Each byte of UTF-8 classified, in one pass over the text: 0 ASCII, 1 a byte of the UTF-8 of
+# Windows-1252 characters beyond ASCII, 2 any other (the text cannot be Windows-1252).
+_HIGH_CLASSES = bytes(0 if b < 0x80 else 1 if b in _CP1252_UTF8_BYTES else 2 for b in range(256))
 _NOT_ASTRAL_LEADS = bytes(b for b in range(256) if b < 0xF0)
 _FOLDABLE_BMP_RUN = re.compile(f"[{_char_class([c for c in MIXED_TABLE if c < 0x10000])}]+")
 _FOLDABLE_RUN = re.compile(f"[{_char_class(list(MIXED_TABLE))}]+")
@@ -305,11 +307,12 @@ def _fold_cp1252(text: str, encoded: bytes, data: bytes) -> Folded:
     return Folded(folded.decode(_CP1252), text, None, deletions)
 
 
-def _fold_chars_fast(stretch: str, chunk: bytes) -> str:
+def _fold_chars_fast(stretch: str, chunk: bytes, cp1252: bool) -> str:
     """`stretch` (`chunk` in UTF-8) with every character of `MIXED_TABLE` folded (deleted
-    ones too): through Windows-1252 when it can be, else a regex substitution of each run of
-    foldable characters (a run is folded by `translate` with no dict miss)."""
-    if not chunk.translate(None, _CP1252_UTF8_BYTES):
+    ones too): through Windows-1252 when it can be (`cp1252`: it has only bytes of that
+    code page's UTF-8), else a regex substitution of each run of foldable characters (a run
+    is folded by `translate` with no dict miss)."""
+    if cp1252:
         try:
             encoded = stretch.encode(_CP1252)
         except UnicodeEncodeError:
@@ -324,6 +327,13 @@ def _fold_run(m: re.Match[str]) -> str:
     return m[0].translate(MIXED_TABLE)
 
 
+def _next_high(high: bytes, start: int) -> int:
+    """Where the next byte beyond ASCII is in `high` (`_HIGH_CLASSES`) from `start`, or -1."""
+    one = high.find(1, start)
+    two = high.find(2, start, one if one >= 0 else len(high))
+    return two if two >= 0 else one
+
+
 def fold(text: str) -> Folded:
     """The folded form of `text` (see the module docstring).
 
@@ -333,17 +343,17 @@ def fold(text: str) -> Folded:
     if text.isascii():
         return Folded(text, text)
     data = text.encode("utf-8", "surrogatepass")
-    if not data.translate(None, _CP1252_UTF8_BYTES):  # could be Windows-1252: one pass
+    high = data.translate(_HIGH_CLASSES)
+    if 2 not in high:  # could be Windows-1252: one pass
         try:
             return _fold_cp1252(text, text.encode(_CP1252), data)
         except UnicodeEncodeError:
             pass
-    high = data.translate(_HIGH_BYTES)
     pieces: list[bytes] = []
     deletions: list[tuple[int, str | bytes]] = []
     last = 0  # bytes of `data` up to here are in `pieces`
     counted_byte = counted_char = 0  # a byte offset into `data` and its code-point offset
-    start = high.find(1)
+    start = _next_high(high, 0)
     while start >= 0:
         end = data.find(b"\n", start)  # the end of the line, or a long run of ASCII before it
         end = len(data) if end < 0 else end
@@ -369,7 +379,7 @@ def fold(text: str) -> Folded:
             )
         if needs:
             stretch = chunk.decode("utf-8", "surrogatepass")
-            folded = _fold_chars_fast(stretch, chunk)
+            folded = _fold_chars_fast(stretch, chunk, high.find(2, start, end) < 0)
             if len(folded) != len(stretch):  # characters deleted: note where
                 counted_char += len(data[counted_byte:start].translate(None, _CONTINUATION_BYTES))
                 counted_byte = start
@@ -378,7 +388,7 @@ def fold(text: str) -> Folded:
                 pieces.append(data[last:start])
                 pieces.append(folded.encode("utf-8", "surrogatepass"))
                 last = end
-        start = high.find(1, end)
+        start = _next_high(high, end)
     if not pieces:
         return Folded(text, text, data=data)
     pieces.append(data[last:])
