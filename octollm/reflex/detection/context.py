@@ -141,6 +141,11 @@ def _words(text: str) -> list[str]:
     ):
         # No token is an address: the words are the runs of letters (those of each token).
         return _WORDS.findall(text)
+    return _token_words(text)
+
+
+def _token_words(text: str) -> list[str]:
+    """`_words`, token by token."""
     words: list[str] = []
     for token in _TOKEN.findall(text):
         if token.isascii() and token.isalpha() and token.islower():  # the common case
