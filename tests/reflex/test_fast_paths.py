@@ -8,7 +8,8 @@ import random
 import pytest
 
 from octollm.reflex.detection import DetectionEngine
-from octollm.reflex.detection.context import _token_words, _words
+from octollm.reflex.detection.context import Context, _token_words, _words
+from octollm.reflex.detection.matches import InjectionMatch, PiiMatch, injection_match, pii_match
 from octollm.reflex.detection.samples import FINDINGS, chunks, mixed_text
 from octollm.reflex.detection.scanner import hyperscan_available
 
@@ -71,3 +72,14 @@ def test_words_fast_path_is_the_token_path():
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert _words(text) == _token_words(text), repr(text)
+
+
+def test_match_objects_made_directly_are_the_dataclasses():
+    pii = ("Email", 5, 21, 0.95, "************.com")
+    injection = ("IgnorePrevious", "high", 26, 58, "ignore all", 0.95, Context(quoted=True))
+    for made, expected in (
+        (pii_match(*pii), PiiMatch(*pii)),
+        (injection_match(*injection), InjectionMatch(*injection)),
+    ):
+        assert made == expected and hash(made) == hash(expected)
+        assert repr(made) == repr(expected) and made.to_dict() == expected.to_dict()

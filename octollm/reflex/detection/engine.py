@@ -23,7 +23,9 @@ from octollm.reflex.detection.matches import (
     SEVERITY_ORDER,
     InjectionMatch,
     PiiMatch,
+    injection_match,
     mask,
+    pii_match,
 )
 from octollm.reflex.detection.normalize import Folded, fold
 from octollm.reflex.detection.pii import RULES as PII_RULES
@@ -151,7 +153,7 @@ class DetectionEngine:
                 start, end = s, e
             else:
                 start, end = folded.start(s), folded.end(e)
-            out.append(PiiMatch(type_, start, end, -score, mask(original[start:end])))
+            out.append(pii_match(type_, start, end, -score, mask(original[start:end])))
         return out
 
     # --- injection -------------------------------------------------------------------------------
@@ -177,7 +179,7 @@ class DetectionEngine:
             else:
                 start, end = folded.start(s), folded.end(e)
             out.append(
-                InjectionMatch(
+                injection_match(
                     type_,
                     severity,
                     start,

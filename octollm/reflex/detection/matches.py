@@ -58,3 +58,37 @@ class InjectionMatch:
             "confidence": self.confidence,
             "context": (self.context or NONE).to_dict(),
         }
+
+
+# The engine makes a match object for every finding: made straight into its `__dict__`, which
+# costs half of a frozen dataclass's `__init__` (an `object.__setattr__` per field). The same
+# objects: equality, hashing and `repr` read the fields from there.
+_new = object.__new__
+
+
+def pii_match(type: str, start: int, end: int, confidence: float, masked: str) -> PiiMatch:
+    match = _new(PiiMatch)
+    match.__dict__.update(type=type, start=start, end=end, confidence=confidence, masked=masked)
+    return match
+
+
+def injection_match(
+    type: str,
+    severity: str,
+    start: int,
+    end: int,
+    matched_text: str,
+    confidence: float,
+    context: Context | None,
+) -> InjectionMatch:
+    match = _new(InjectionMatch)
+    match.__dict__.update(
+        type=type,
+        severity=severity,
+        start=start,
+        end=end,
+        matched_text=matched_text,
+        confidence=confidence,
+        context=context,
+    )
+    return match
