@@ -245,11 +245,11 @@ export interface components {
          * @description Machine-readable error code. Each code has exactly one HTTP status:
          *     VALIDATION_ERROR 400, UNAUTHORIZED 401, FORBIDDEN 403, NOT_FOUND 404,
          *     METHOD_NOT_ALLOWED 405, NOT_ACCEPTABLE 406, TIMEOUT 408, CONFLICT 409,
-         *     PAYLOAD_TOO_LARGE 413, UNSUPPORTED_MEDIA_TYPE 415, RATE_LIMIT 429, INTERNAL_ERROR 500,
-         *     SERVICE_UNAVAILABLE 503.
+         *     PAYLOAD_TOO_LARGE 413, UNSUPPORTED_MEDIA_TYPE 415, RATE_LIMIT 429,
+         *     HEADERS_TOO_LARGE 431, INTERNAL_ERROR 500, SERVICE_UNAVAILABLE 503.
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /**
          * @description Structured context for the error. For validation errors `field` is the path of the bad
          *     value (`budget.max_tokens`, `page_size`, `X-Request-ID`; for a missing or unknown key, the
@@ -315,6 +315,9 @@ export interface components {
         InternalError: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -335,6 +338,9 @@ export interface components {
         NotAcceptable: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -358,6 +364,9 @@ export interface components {
         PayloadTooLarge: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -390,7 +399,7 @@ export interface components {
                  * @description Whole seconds until a request will be allowed again (at least 1).
                  * @example 12
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
                 "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
                 "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
@@ -420,6 +429,9 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -442,6 +454,9 @@ export interface components {
         Timeout: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -464,6 +479,9 @@ export interface components {
         UnsupportedMediaType: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -487,6 +505,9 @@ export interface components {
         ValidationError: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -518,7 +539,9 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description Requests allowed per window for this client and operation.
+         * @description Requests allowed per window for this client and operation. The `X-RateLimit-*` headers
+         *     are on every response of a rate-limited operation when rate limits are on
+         *     (`OCTOLLM_RATE_LIMITS=on`), and on none when they are off.
          * @example 100
          */
         RateLimitLimitHeader: number;
@@ -533,7 +556,8 @@ export interface components {
          */
         RateLimitResetHeader: number;
         /**
-         * @description The request's id, as supplied in `X-Request-ID` or generated.
+         * @description The request's id, as supplied in `X-Request-ID` or generated: on every response. (Not
+         *     marked `required`: it is set outside the handler, past response validation.)
          * @example 5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11
          */
         RequestIdHeader: string;

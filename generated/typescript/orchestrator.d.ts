@@ -180,11 +180,11 @@ export interface components {
          * @description Machine-readable error code. Each code has exactly one HTTP status:
          *     VALIDATION_ERROR 400, UNAUTHORIZED 401, FORBIDDEN 403, NOT_FOUND 404,
          *     METHOD_NOT_ALLOWED 405, NOT_ACCEPTABLE 406, TIMEOUT 408, CONFLICT 409,
-         *     PAYLOAD_TOO_LARGE 413, UNSUPPORTED_MEDIA_TYPE 415, RATE_LIMIT 429, INTERNAL_ERROR 500,
-         *     SERVICE_UNAVAILABLE 503.
+         *     PAYLOAD_TOO_LARGE 413, UNSUPPORTED_MEDIA_TYPE 415, RATE_LIMIT 429,
+         *     HEADERS_TOO_LARGE 431, INTERNAL_ERROR 500, SERVICE_UNAVAILABLE 503.
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /**
          * @description Structured context for the error. For validation errors `field` is the path of the bad
          *     value (`budget.max_tokens`, `page_size`, `X-Request-ID`; for a missing or unknown key, the
@@ -374,6 +374,9 @@ export interface components {
         Conflict: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -400,6 +403,9 @@ export interface components {
         Forbidden: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 "WWW-Authenticate": components["headers"]["WwwAuthenticateHeader"];
                 [name: string]: unknown;
             };
@@ -427,6 +433,9 @@ export interface components {
         InternalError: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -447,6 +456,9 @@ export interface components {
         NotAcceptable: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -470,6 +482,9 @@ export interface components {
         NotFound: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -490,6 +505,9 @@ export interface components {
         PayloadTooLarge: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -522,7 +540,7 @@ export interface components {
                  * @description Whole seconds until a request will be allowed again (at least 1).
                  * @example 12
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
                 "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
                 "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
@@ -552,6 +570,9 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -574,6 +595,9 @@ export interface components {
         Timeout: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -599,6 +623,9 @@ export interface components {
         Unauthorized: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 "WWW-Authenticate": components["headers"]["WwwAuthenticateHeader"];
                 [name: string]: unknown;
             };
@@ -623,6 +650,9 @@ export interface components {
         UnsupportedMediaType: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -646,6 +676,9 @@ export interface components {
         ValidationError: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -703,7 +736,9 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description Requests allowed per window for this client and operation.
+         * @description Requests allowed per window for this client and operation. The `X-RateLimit-*` headers
+         *     are on every response of a rate-limited operation when rate limits are on
+         *     (`OCTOLLM_RATE_LIMITS=on`), and on none when they are off.
          * @example 100
          */
         RateLimitLimitHeader: number;
@@ -718,7 +753,8 @@ export interface components {
          */
         RateLimitResetHeader: number;
         /**
-         * @description The request's id, as supplied in `X-Request-ID` or generated.
+         * @description The request's id, as supplied in `X-Request-ID` or generated: on every response. (Not
+         *     marked `required`: it is set outside the handler, past response validation.)
          * @example 5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11
          */
         RequestIdHeader: string;
@@ -785,6 +821,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -870,11 +909,14 @@ export interface operations {
             202: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     /**
                      * @description The task's URL.
                      * @example /api/v1/tasks/3f1e4c1a-7d7e-4b8e-9a53-0c1f2b8d9e10
                      */
-                    Location?: string;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -920,6 +962,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -963,6 +1008,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1056,6 +1104,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -304,11 +304,11 @@ export interface components {
          * @description Machine-readable error code. Each code has exactly one HTTP status:
          *     VALIDATION_ERROR 400, UNAUTHORIZED 401, FORBIDDEN 403, NOT_FOUND 404,
          *     METHOD_NOT_ALLOWED 405, NOT_ACCEPTABLE 406, TIMEOUT 408, CONFLICT 409,
-         *     PAYLOAD_TOO_LARGE 413, UNSUPPORTED_MEDIA_TYPE 415, RATE_LIMIT 429, INTERNAL_ERROR 500,
-         *     SERVICE_UNAVAILABLE 503.
+         *     PAYLOAD_TOO_LARGE 413, UNSUPPORTED_MEDIA_TYPE 415, RATE_LIMIT 429,
+         *     HEADERS_TOO_LARGE 431, INTERNAL_ERROR 500, SERVICE_UNAVAILABLE 503.
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /**
          * @description Structured context for the error. For validation errors `field` is the path of the bad
          *     value (`budget.max_tokens`, `page_size`, `X-Request-ID`; for a missing or unknown key, the
@@ -440,6 +440,9 @@ export interface components {
         Forbidden: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 "WWW-Authenticate": components["headers"]["WwwAuthenticateHeader"];
                 [name: string]: unknown;
             };
@@ -467,6 +470,9 @@ export interface components {
         InternalError: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -487,6 +493,9 @@ export interface components {
         NotAcceptable: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -510,6 +519,9 @@ export interface components {
         NotFound: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -530,6 +542,9 @@ export interface components {
         PayloadTooLarge: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -562,7 +577,7 @@ export interface components {
                  * @description Whole seconds until a request will be allowed again (at least 1).
                  * @example 12
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
                 "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
                 "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
@@ -592,6 +607,9 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -614,6 +632,9 @@ export interface components {
         Timeout: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -639,6 +660,9 @@ export interface components {
         Unauthorized: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 "WWW-Authenticate": components["headers"]["WwwAuthenticateHeader"];
                 [name: string]: unknown;
             };
@@ -663,6 +687,9 @@ export interface components {
         UnsupportedMediaType: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -686,6 +713,9 @@ export interface components {
         ValidationError: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                 [name: string]: unknown;
             };
             content: {
@@ -717,7 +747,9 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description Requests allowed per window for this client and operation.
+         * @description Requests allowed per window for this client and operation. The `X-RateLimit-*` headers
+         *     are on every response of a rate-limited operation when rate limits are on
+         *     (`OCTOLLM_RATE_LIMITS=on`), and on none when they are off.
          * @example 100
          */
         RateLimitLimitHeader: number;
@@ -732,7 +764,8 @@ export interface components {
          */
         RateLimitResetHeader: number;
         /**
-         * @description The request's id, as supplied in `X-Request-ID` or generated.
+         * @description The request's id, as supplied in `X-Request-ID` or generated: on every response. (Not
+         *     marked `required`: it is set outside the handler, past response validation.)
          * @example 5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11
          */
         RequestIdHeader: string;
@@ -772,6 +805,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -843,11 +879,14 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     /**
                      * @description The entry's URL.
                      * @example /api/v1/cache/greeting.en
                      */
-                    Location?: string;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -892,6 +931,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -935,6 +977,9 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -970,6 +1015,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1076,6 +1124,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["RequestIdHeader"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimitHeader"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemainingHeader"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitResetHeader"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -28,6 +28,7 @@ import pytest
 
 from octollm.arm.app import create_app as create_arm
 from octollm.config import Settings
+from octollm.http.auth import mint
 from octollm.orchestrator.app import create_app as create_orchestrator
 from octollm.reflex.app import create_app as create_reflex
 from tests.arm.fake_upstream import FakeUpstream
@@ -62,7 +63,21 @@ def orchestrator_url_live(
         yield url
 
 
-def schemathesis_run(base_url: str, workdir: Path) -> None:
+SECRET = "conformance-secret-0123456789abcdefghij"
+SECURED: dict[str, Any] = {  # authentication and rate limits on, limits never reached
+    "auth": "jwt",
+    "jwt_secret": SECRET,
+    "rate_limits": True,
+    "rate_limit_per_ip": 1_000_000,
+    "rate_limit_per_subject": 1_000_000,
+}
+
+
+def admin_token(sub: str = "conformance") -> str:
+    return mint(sub=sub, roles=["admin"], ttl_seconds=3600, key=SECRET, algorithm="HS256")
+
+
+def schemathesis_run(base_url: str, workdir: Path, headers: dict[str, str] | None = None) -> None:
     """Runs Schemathesis against the service at `base_url`; fails with its report if it fails."""
     command = [
         sys.executable,
@@ -78,6 +93,11 @@ def schemathesis_run(base_url: str, workdir: Path) -> None:
         "--workers",
         "1",  # one operation at a time: the same requests in the same order, run after run
         *(["--seed", SEED] if SEED else ["--generation-deterministic"]),
+        *(
+            arg
+            for name, value in (headers or {}).items()
+            for arg in ("--header", f"{name}: {value}")
+        ),
     ]
     env = {**os.environ, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
     result = subprocess.run(
@@ -114,3 +134,35 @@ def test_llm_arm_conforms_to_its_spec(tmp_path: Path) -> None:
         )
         with live_server(create_arm(settings)) as url:
             schemathesis_run(url, tmp_path)
+
+
+# With authentication and rate limits on: every request carries an admin token (Schemathesis's
+# `ignored_auth` check also sends each operation without it and with a bad one, and expects the
+# 401), and every response the `X-RateLimit-*` headers, checked against the specs. On Redis,
+# where the limiter is the shared Lua script.
+
+
+@pytest.mark.parametrize("backend", ["redis"], indirect=True)
+def test_secured_reflex_conforms_to_its_spec(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    with live_server(create_reflex(make_settings(**SECURED))) as url:
+        schemathesis_run(url, tmp_path, {"Authorization": f"Bearer {admin_token()}"})
+
+
+@pytest.mark.parametrize("backend", ["redis"], indirect=True)
+def test_secured_orchestrator_conforms_to_its_spec(
+    make_settings: Callable[..., Settings], backend: dict[str, Any], tmp_path: Path
+) -> None:
+    reflex_settings = make_settings(
+        **SECURED, data_dir=tmp_path / "reflex", redis_prefix=f"{backend['redis_prefix']}:reflex"
+    )
+    with live_server(create_reflex(reflex_settings)) as reflex_url:
+        settings = make_settings(
+            **SECURED,
+            data_dir=tmp_path / "orchestrator",
+            reflex_url=reflex_url,
+            reflex_token=admin_token("orchestrator"),
+        )
+        with live_server(create_orchestrator(settings)) as url:
+            schemathesis_run(url, tmp_path, {"Authorization": f"Bearer {admin_token()}"})

@@ -25,8 +25,8 @@ class ErrorBody:
         code (ErrorCode): Machine-readable error code. Each code has exactly one HTTP status:
             VALIDATION_ERROR 400, UNAUTHORIZED 401, FORBIDDEN 403, NOT_FOUND 404,
             METHOD_NOT_ALLOWED 405, NOT_ACCEPTABLE 406, TIMEOUT 408, CONFLICT 409,
-            PAYLOAD_TOO_LARGE 413, UNSUPPORTED_MEDIA_TYPE 415, RATE_LIMIT 429, INTERNAL_ERROR 500,
-            SERVICE_UNAVAILABLE 503.
+            PAYLOAD_TOO_LARGE 413, UNSUPPORTED_MEDIA_TYPE 415, RATE_LIMIT 429,
+            HEADERS_TOO_LARGE 431, INTERNAL_ERROR 500, SERVICE_UNAVAILABLE 503.
         message (str): Human-readable description of what went wrong and how to fix it.
         details (ErrorDetails): Structured context for the error. For validation errors `field` is the path of the bad
             value (`budget.max_tokens`, `page_size`, `X-Request-ID`; for a missing or unknown key, the
