@@ -236,20 +236,22 @@ class HyperscanScanner:
         found: Matches = []
         if events:
             anchored = self._anchored
-            positions = [(i, start if anchored[i] else end) for i, start, end in events]
-            if len(data) != len(text):
-                positions = _to_code_points(data, positions)
             by_rule: dict[int, list[int]] = {}
-            for index, at in positions:
+            for index, start, end in events:
+                at = start if anchored[index] else end
                 if index in by_rule:
                     by_rule[index].append(at)
                 else:
                     by_rule[index] = [at]
+            if len(data) != len(text):
+                to_cp = _to_code_points(data, {at for ats in by_rule.values() for at in ats})
+                by_rule = {index: [to_cp[at] for at in ats] for index, ats in by_rule.items()}
             # Where to run `re`: clusters of windows, or candidate starts (see the module doc).
             plans: list[tuple[Rule, list[list[int]] | list[int]]] = []
             lowered_regions: list[tuple[int, int]] = []
+            by_event = self._by_event
             for index in sorted(by_rule):
-                rule = self._by_event[index]
+                rule = by_event[index]
                 if rule.kind not in kinds:
                     continue
                 if rule.anchor is None:
@@ -281,16 +283,16 @@ class HyperscanScanner:
         return found
 
 
-def _to_code_points(data: bytes, positions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _to_code_points(data: bytes, offsets: set[int]) -> dict[int, int]:
     """Byte offsets into UTF-8 `data` as code-point offsets (an offset inside a character
     counts that character)."""
     to_cp: dict[int, int] = {}
     last_byte = last_cp = 0
-    for b in sorted({b for _, b in positions}):
+    for b in sorted(offsets):
         last_cp += len(data[last_byte:b].translate(None, _CONTINUATION_BYTES))
         last_byte = b
         to_cp[b] = last_cp
-    return [(i, to_cp[b]) for i, b in positions]
+    return to_cp
 
 
 def _everywhere(rule: Rule, text: str) -> list[re.Match[str]]:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 Validator = Callable[[str, str, str], float | None]
 
+_NOT_DIGIT = re.compile(r"\D")
 _SERIES = re.compile(r"\s*(?:,|and|&)\s*[-+]?[0-9]")
 # An operator between numbers: `123-45-6789 = -6711`, `x = 2 * 123-45-6789`.
 _ARITHMETIC_AFTER = re.compile(r"\s*[=+*/<>]\s*[-+(0-9]")
@@ -114,7 +115,7 @@ def ssn_digits(value: str, _before: str, _after: str) -> float | None:
 
 
 def phone(value: str, _before: str, _after: str) -> float | None:
-    digits = re.sub(r"\D", "", value)
+    digits = _NOT_DIGIT.sub("", value)
     if value.startswith(("+", "00")):
         national = digits[2:] if value.startswith("00") else digits
         return 1.0 if 8 <= len(national) <= 15 and len(set(digits)) > 2 else None
@@ -128,7 +129,7 @@ def phone(value: str, _before: str, _after: str) -> float | None:
 
 def phone_national(value: str, _before: str, _after: str) -> float | None:
     """A number dialled with a trunk 0 (UK, France, Germany, ...): 10 or 11 digits."""
-    digits = re.sub(r"\D", "", value)
+    digits = _NOT_DIGIT.sub("", value)
     return 0.9 if 10 <= len(digits) <= 11 and len(set(digits)) > 2 else None
 
 
@@ -213,7 +214,7 @@ def aba_routing(value: str, _before: str, _after: str) -> float | None:
 
 
 def bank_account(value: str, _before: str, _after: str) -> float | None:
-    digits = re.sub(r"\D", "", value)
+    digits = _NOT_DIGIT.sub("", value)
     return 1.0 if 6 <= len(digits) <= 17 and len(set(digits)) > 1 else None
 
 
@@ -540,6 +541,9 @@ def email(value: str, _before: str, _after: str) -> float | None:
     return 1.0
 
 
+_SCHEME = re.compile(r"^[a-z]+://", re.IGNORECASE)
+
+
 def url(value: str, _before: str, _after: str) -> float | None:
-    host = re.sub(r"^[a-z]+://", "", value, flags=re.IGNORECASE).split("/", 1)[0]
+    host = _SCHEME.sub("", value).split("/", 1)[0]
     return 1.0 if len(host) >= 3 else None
