@@ -26,11 +26,13 @@ original text. Pure ASCII text, the common case, is returned as it is, without a
 from __future__ import annotations
 
 import bisect
+import codecs
 import itertools
 import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from encodings import cp1252 as _cp1252_codec
 from functools import cached_property
 
 # --- the tables ----------------------------------------------------------------------------------
@@ -275,6 +277,13 @@ def _cp1252_table() -> tuple[bytes, bytes]:
 
 
 _CP1252_FOLD, _CP1252_DELETE = _cp1252_table()
+# The codec's own tables, called straight (no codec lookup, no Python frame): Windows-1252
+# bytes decoded as their folded characters (`_CP1252_FOLD` then decoding, in one table).
+_CP1252_ENCODING = _cp1252_codec.encoding_table
+_CP1252_DECODING = _cp1252_codec.decoding_table
+_CP1252_FOLDED_DECODING = "".join(_cp1252_codec.decoding_table[b] for b in _CP1252_FOLD)
+_charmap_encode = codecs.charmap_encode
+_charmap_decode = codecs.charmap_decode
 _CP1252_DELETED_RUN = re.compile(b"(" + re.escape(_CP1252_DELETE) + b"+)")
 # The bytes of the UTF-8 of Windows-1252 characters: a chunk with another lead byte is not.
 _CP1252_UTF8_BYTES = bytes(
@@ -304,7 +313,7 @@ def _fold_cp1252(text: str, encoded: bytes, data: bytes) -> Folded:
         return Folded(text, text, data)
     # (the soft hyphen is the one deleted character)
     deletions = ((0, encoded),) if len(folded) != len(encoded) else ()
-    return Folded(folded.decode(_CP1252), text, None, deletions)
+    return Folded(_charmap_decode(folded, "strict", _CP1252_DECODING)[0], text, None, deletions)
 
 
 def _fold_chars_fast(stretch: str, chunk: bytes, cp1252: bool) -> str:
@@ -314,11 +323,12 @@ def _fold_chars_fast(stretch: str, chunk: bytes, cp1252: bool) -> str:
     is folded by `translate` with no dict miss)."""
     if cp1252:
         try:
-            encoded = stretch.encode(_CP1252)
+            encoded = _charmap_encode(stretch, "strict", _CP1252_ENCODING)[0]
         except UnicodeEncodeError:
             pass
         else:
-            return encoded.translate(_CP1252_FOLD, _CP1252_DELETE).decode(_CP1252)
+            kept = encoded.translate(None, _CP1252_DELETE)
+            return _charmap_decode(kept, "strict", _CP1252_FOLDED_DECODING)[0]
     pattern = _FOLDABLE_RUN if chunk.translate(None, _NOT_ASTRAL_LEADS) else _FOLDABLE_BMP_RUN
     return pattern.sub(_fold_run, stretch)
 
@@ -346,7 +356,7 @@ def fold(text: str) -> Folded:
     high = data.translate(_HIGH_CLASSES)
     if 2 not in high:  # could be Windows-1252: one pass
         try:
-            return _fold_cp1252(text, text.encode(_CP1252), data)
+            return _fold_cp1252(text, _charmap_encode(text, "strict", _CP1252_ENCODING)[0], data)
         except UnicodeEncodeError:
             pass
     pieces: list[bytes] = []
