@@ -466,6 +466,34 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /**
+         * @description HEADERS_TOO_LARGE: the request target and header fields together exceed the
+         *     configured limit (`OCTOLLM_MAX_HEADER_BYTES`). Possible on every operation; the
+         *     connection is closed after it.
+         */
+        HeadersTooLarge: {
+            headers: {
+                "X-Request-ID": components["headers"]["RequestIdHeader"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "HEADERS_TOO_LARGE",
+                 *         "message": "The request's target and header fields exceed the limit of 16384 bytes",
+                 *         "details": {
+                 *           "field": "headers",
+                 *           "constraint": "max_header_bytes",
+                 *           "limit": 16384
+                 *         },
+                 *         "request_id": "5f0c6a8e-2f5b-4c38-9d43-8f5f7f3e0a11"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description INTERNAL_ERROR: an unexpected server error; nothing internal is disclosed. */
         InternalError: {
             headers: {
@@ -852,6 +880,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -901,6 +930,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -947,6 +977,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
             429: components["responses"]["RateLimited"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -991,6 +1022,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
             429: components["responses"]["RateLimited"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1051,6 +1083,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
             429: components["responses"]["RateLimited"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1100,6 +1133,7 @@ export interface operations {
             400: components["responses"]["ValidationError"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1144,6 +1178,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["Timeout"];
             429: components["responses"]["RateLimited"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
