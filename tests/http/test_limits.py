@@ -24,7 +24,7 @@ from octollm.errors import ApiError
 from octollm.http.limits import ReadTimeoutMiddleware, head_size
 from octollm.orchestrator.app import create_app as create_orchestrator
 from octollm.reflex.app import create_app as create_reflex
-from tests.conftest import live_server
+from tests.conftest import live_server, spec_client
 from tests.http._support import Service, assert_envelope, json_body_of_size
 
 LIMIT = 1000
@@ -194,10 +194,10 @@ HEAD_LIMIT = 2048
 
 @pytest.fixture
 def head_limited(service: Service, tmp_path: Any) -> Iterator[TestClient]:
-    """A plain client: 431 is possible on every operation, so no operation lists it."""
+    """A client checking every response against the spec (each operation documents 431)."""
     settings = Settings.from_env({}, data_dir=tmp_path, max_header_bytes=HEAD_LIMIT)
     create = create_reflex if service.name == "reflex" else create_orchestrator
-    with TestClient(create(settings), raise_server_exceptions=False) as client:
+    with spec_client(create(settings), service.name) as client:
         yield client
 
 
