@@ -49,16 +49,25 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def _serve(
+class ConfigurationRefused(Exception):
+    """A setting the services cannot start with: `main` prints it and exits 2."""
+
+
+def _servers(
     settings: Settings, components: Sequence[str], host: str, port: int | None
-) -> None:
+) -> list[_Server]:
+    """One server per component, its app built now: a bad setting is refused before serving."""
     from octollm.http import limits
 
     servers = []
     for component in components:
+        try:
+            app = app_factory(component)(settings)
+        except ValueError as exc:  # settings are checked as the app is built (AuthConfigError..)
+            raise ConfigurationRefused(f"{component}: {exc}") from None
         default_port = getattr(settings, f"{component}_port")
         config = uvicorn.Config(
-            app_factory(component)(settings),
+            app,
             host=host,
             port=port or default_port,
             log_config=None,
@@ -70,7 +79,10 @@ async def _serve(
             ),
         )
         servers.append(_Server(config))
+    return servers
 
+
+async def _serve(servers: Sequence[_Server]) -> None:
     def stop() -> None:
         for server in servers:
             server.should_exit = True
@@ -167,7 +179,7 @@ def _arm(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except ValueError as exc:
         parser.error(f"arm llm: {exc}")
     log.configure(settings.log_level)
-    asyncio.run(_serve(settings, ("arm",), args.host or settings.host, args.port))
+    asyncio.run(_serve(_servers(settings, ("arm",), args.host or settings.host, args.port)))
     return 0
 
 
@@ -290,7 +302,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # connexion imports Starlette's test client, which warns about httpx on every start.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    settings = Settings.from_env()
+    try:
+        return _run(args, argv, parser, worker, token)
+    except ConfigurationRefused as exc:
+        print(f"octollm: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(
+    args: argparse.Namespace,
+    argv: Sequence[str],
+    parser: argparse.ArgumentParser,
+    worker: argparse.ArgumentParser,
+    token: argparse.ArgumentParser,
+) -> int:
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        raise ConfigurationRefused(str(exc)) from None
     if args.command == "lint":
         return _lint(settings)
     if args.command == "generate":
@@ -307,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.reload:
         return _reload(argv)
     log.configure(settings.log_level)
-    asyncio.run(_serve(settings, components, args.host or settings.host, args.port))
+    asyncio.run(_serve(_servers(settings, components, args.host or settings.host, args.port)))
     return 0
 
 

@@ -117,3 +117,35 @@ def test_port_needs_a_single_component(served: Served) -> None:
     )
     assert result.returncode == 2
     assert b"--port needs a single component" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "named"),
+    [
+        ({"OCTOLLM_AUTH": "jwt"}, "OCTOLLM_JWT_SECRET"),
+        ({"OCTOLLM_AUTH": "kerberos"}, "OCTOLLM_AUTH"),
+        ({"OCTOLLM_AUTH": "jwt", "OCTOLLM_JWT_SECRET": "short"}, "OCTOLLM_JWT_SECRET"),
+        ({"OCTOLLM_RATE_LIMITS": "on", "OCTOLLM_RATE_LIMIT_OVERRIDES": "x"}, "OVERRIDES"),
+        ({"OCTOLLM_RATE_LIMITS": "on", "OCTOLLM_TRUSTED_PROXIES": "nope"}, "TRUSTED_PROXIES"),
+        ({"OCTOLLM_WORKER_CONCURRENCY": "many"}, "OCTOLLM_WORKER_CONCURRENCY"),
+        ({"OCTOLLM_ARMS_FILE": "/nonexistent/arms.yaml"}, "/nonexistent/arms.yaml"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_and_exit_2(
+    tmp_path: Path, setting: dict[str, str], named: str
+) -> None:
+    served = Served(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "octollm.cli", "serve"],
+        env={**served.env, **setting},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("octollm: "), result.stderr
+    assert named in lines[0]
+    assert all(value not in lines[0] for key, value in setting.items() if "SECRET" in key)

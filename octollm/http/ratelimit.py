@@ -139,6 +139,20 @@ def parse_overrides(text: str) -> dict[str, tuple[int, int]]:
     return overrides
 
 
+def _overrides(text: str) -> dict[str, tuple[int, int]]:
+    try:
+        return parse_overrides(text)
+    except ValueError as exc:
+        raise ValueError(f"OCTOLLM_RATE_LIMIT_OVERRIDES: {exc}") from None
+
+
+def _networks(text: str) -> list[IpNetwork]:
+    try:
+        return parse_networks(text)
+    except ValueError as exc:
+        raise ValueError(f"OCTOLLM_TRUSTED_PROXIES: {exc}") from None
+
+
 def parse_networks(text: str) -> list[IpNetwork]:
     """`10.0.0.1, 10.1.0.0/16, ::1`: IPs and CIDRs."""
     return [
@@ -359,10 +373,13 @@ def from_settings(
         per_ip=settings.rate_limit_per_ip,
         per_subject=settings.rate_limit_per_subject,
         window_seconds=settings.rate_limit_window_seconds,
-        overrides=parse_overrides(settings.rate_limit_overrides),
+        overrides=_overrides(settings.rate_limit_overrides),
     )
     if min(limits.per_ip, limits.per_subject) < 1 or limits.window_seconds <= 0:
-        raise ValueError("rate limits must be at least 1 per a positive window")
+        raise ValueError(
+            "OCTOLLM_RATE_LIMIT_PER_IP, _PER_SUBJECT and _WINDOW_SECONDS: rate limits must be at "
+            "least 1 per a positive window"
+        )
     store: Store
     if settings.redis_url:
         from octollm.http.ratelimit_redis import RedisStore
@@ -373,7 +390,7 @@ def from_settings(
     return RateLimiter(
         limits,
         store,
-        trusted_proxies=parse_networks(settings.trusted_proxies),
+        trusted_proxies=_networks(settings.trusted_proxies),
         prefix=settings.redis_prefix,
         metrics=RateLimitMetrics(registry),
         subject_of=subject_of,
