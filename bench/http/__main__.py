@@ -1,0 +1,5 @@
+import sys
+
+from bench.http.harness import main
+
+sys.exit(main())
