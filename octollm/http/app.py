@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from connexion import AsyncApp
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import Lifespan, LifespanMiddleware
@@ -25,7 +24,6 @@ from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.routing import compile_path
@@ -33,6 +31,7 @@ from starlette.routing import compile_path
 from octollm.clock import Clock
 from octollm.config import Settings
 from octollm.http import auth, exception_handlers, ratelimit, validation
+from octollm.http.asyncapp import OctoApp, SpecPagesMiddleware
 from octollm.http.limits import (
     BodyLimitMiddleware,
     DeadlineMiddleware,
@@ -104,7 +103,7 @@ def build_app(
     metrics: HttpMetrics,
     lifespan: Lifespan | None = None,
     clock: Clock | None = None,
-) -> AsyncApp:
+) -> OctoApp:
     authenticator = auth.from_settings(settings)  # raises on a bad configuration
     limiter = ratelimit.from_settings(
         settings,
@@ -122,7 +121,9 @@ def build_app(
         functools.partial(DeadlineMiddleware, seconds=settings.request_timeout_seconds),
         functools.partial(ReadTimeoutMiddleware, seconds=settings.request_read_timeout_seconds),
         functools.partial(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
-        SwaggerUIMiddleware,
+        functools.partial(
+            SpecPagesMiddleware, prefixes=(f"{BASE_PATH}/ui", f"{BASE_PATH}/openapi.json")
+        ),
         RoutingMiddleware,
         NegotiationMiddleware,
         HeaderArgumentsMiddleware,
@@ -135,7 +136,9 @@ def build_app(
     ]
     if authenticator is None:  # auth off: the specs' `security` is declared, not enforced
         middlewares.remove(SecurityMiddleware)
-    app = AsyncApp(
+    if not settings.validate_responses:  # off in production: then it would only pass through
+        middlewares.remove(ResponseValidationMiddleware)
+    app = OctoApp(
         f"octollm.{component}",
         lifespan=lifespan,
         middlewares=middlewares,

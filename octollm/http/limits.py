@@ -86,7 +86,8 @@ class DeadlineMiddleware:
             await send(message)
 
         try:
-            await asyncio.wait_for(self.app(scope, receive, tracking_send), self.seconds)
+            async with asyncio.timeout(self.seconds):  # no task per request, unlike wait_for
+                await self.app(scope, receive, tracking_send)
         except TimeoutError:
             if started:
                 raise
