@@ -5,7 +5,8 @@ is a property that makes a new `StarletteDecorator`, whose wrapper then decorate
 (parameter and response handling, an `inspect.signature` of it) and builds a URI parser from the
 operation's parameters, each time. All of it depends only on the operation, which is fixed per
 route, and none of it keeps per-request state (the request comes from connexion's context
-variables). Here each operation builds them once, at its first request, and reuses them.
+variables). Here each operation builds them once, at its first request, and reuses them; and
+its parameter decorator skips the body and form parsing a JSON API's handler does not need.
 
 pyproject pins connexion to 3.3.x; tests/http/test_asyncapp.py checks what this relies on.
 """
@@ -13,18 +14,58 @@ pyproject pins connexion to 3.3.x; tests/http/test_asyncapp.py checks what this 
 from __future__ import annotations
 
 import functools
+import inspect
 import typing as t
 
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
+from connexion.decorators.parameter import (
+    AsyncParameterDecorator,
+    inspect_function_arguments,
+    prep_kwargs,
+    unwrap_decorators,
+)
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from starlette.types import Receive, Scope, Send
 
 
+class _JsonParameters(AsyncParameterDecorator):
+    """connexion's parameter decorator for a JSON-only API: the body is read only when the
+    handler takes it, and forms are never parsed (the specs accept `application/json` bodies
+    only, so request validation has refused any other before the handler is reached)."""
+
+    def __call__(self, function: t.Callable) -> t.Callable:
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+        takes_body = has_kwargs or "body" in arguments
+
+        @functools.wraps(function)
+        async def wrapper(request: t.Any) -> t.Any:
+            body = None
+            if takes_body:
+                body = self._maybe_get_body(request, arguments=arguments, has_kwargs=has_kwargs)
+                while inspect.isawaitable(body):
+                    body = await body
+            kwargs = prep_kwargs(
+                request,
+                request_body=body,
+                files={},
+                arguments=arguments,
+                has_kwargs=has_kwargs,
+                sanitize=self.sanitize_fn,
+            )
+            return await function(**kwargs)
+
+        return wrapper
+
+
 class _DecorateOnce(StarletteDecorator):
+    @property
+    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
+        return _JsonParameters
+
     @functools.cached_property
     def _uri_parser(self) -> t.Any:
         return self.uri_parser  # a property of the current operation: the same for every call

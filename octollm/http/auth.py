@@ -318,6 +318,12 @@ def security_map(authenticator: Authenticator) -> dict[str, Callable[[], OAuthSe
     """connexion's `security_map`: its oauth2 handler, with `token_info` bound to this app."""
 
     class BoundOAuthHandler(OAuthSecurityHandler):
+        # connexion 3.3 asks, on every request, whether the token-info and scope functions take
+        # a keyword (an `inspect.signature` each time): the answer never changes.
+        _accepts_kwarg = staticmethod(
+            functools.lru_cache(maxsize=64)(OAuthSecurityHandler._accepts_kwarg)
+        )
+
         def get_tokeninfo_func(self, security_definition: dict) -> Callable[..., Any] | None:
             func = super().get_tokeninfo_func(security_definition)
             if func is token_info:
