@@ -198,11 +198,17 @@ def check(schema: dict, instance: Any, prefix: str = "", *, fill_defaults: bool 
 # --- the validators connexion calls ---------------------------------------------------------
 
 
+def _absent(_param: dict) -> None:
+    return None
+
+
 class SpecParameterValidator(ParameterValidator):
     """Path, query and header parameters, with the parameter's name as the field."""
 
     def validate_request(self, request: Any) -> None:
-        if self.strict_validation:
+        scope = request.scope
+        has_query = bool(scope.get("query_string"))
+        if self.strict_validation and has_query:
             known = [p["name"] for p in self.parameters.get("query", [])]
             for name in sorted(
                 self.validate_query_parameter_list(request, self.security_query_params)
@@ -212,9 +218,17 @@ class SpecParameterValidator(ParameterValidator):
                     f"{name}: unknown query parameter (allowed: {', '.join(known) or 'none'})",
                     {"field": name, "constraint": "additionalProperties"},
                 )
+        matched = scope.get("path_params", {})  # as routed: strings, percent-decoded
+
+        def path(p: dict) -> Any:
+            name = p["name"].replace("-", "_")
+            if p.get("schema", {}).get("type", "string") == "string":
+                return matched.get(name)  # what connexion's URI parser would give, without it
+            return request.path_params.get(name)  # coerced to the schema's type
+
         sources = {
-            "path": lambda p: request.path_params.get(p["name"].replace("-", "_")),
-            "query": lambda p: request.query_params.get(p["name"]),
+            "path": path,
+            "query": (lambda p: request.query_params.get(p["name"])) if has_query else _absent,
             "header": lambda p: request.headers.get(p["name"]),
             "cookie": lambda p: request.cookies.get(p["name"]),
         }
