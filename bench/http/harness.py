@@ -1,7 +1,7 @@
 """The HTTP benchmark of issue #8: our connexion services beside FastAPI and Starlette peers.
 
     apt-get install -y wrk && .venv/bin/pip install -e '.[bench]'   # wrk; FastAPI, matplotlib
-    .venv/bin/python -m bench.http            # the full run (~40 min on 2 cores)
+    .venv/bin/python -m bench.http            # the full run (~32 min on 2 cores)
     .venv/bin/python -m bench.http --quick    # a smoke run of every scenario
     .venv/bin/python -m bench.http --memory   # RSS over 60 s, and 100 000 cached 1 KB entries
 
