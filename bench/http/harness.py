@@ -516,6 +516,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "requests": sum(r["requests"] for r in runs),
         "peak_rss_mb": median([r["peak_rss_mb"] for r in runs]),
         "runs": len(runs),
+        "code": sorted({r.get("code", "unknown") for r in runs}),
         "rps_runs": [round(r["rps"], 1) for r in runs],
     }
 
@@ -527,9 +528,11 @@ def run_backend(backend: Backend, config: Config) -> dict[str, Any]:
     for rep in range(config.reps):
         for stack_name in config.stacks:
             log(f"{backend.name}: run {rep + 1}/{config.reps}, {STACK_NAMES[stack_name]}")
+            code = code_version()
             with session(stack_name, backend, config) as stack:
                 for scenario in config.scenarios:
                     result = run_scenario(config, scenario, stack)
+                    result["code"] = code
                     runs[scenario.name][stack_name].append(result)
                     log(
                         f"  {scenario.label:<26} {result['rps']:8.0f} req/s  "
@@ -792,6 +795,7 @@ def main(argv: list[str] | None = None) -> int:
         "backends": backends,
         "stacks": stacks,
         "versions": versions(),
+        "code_at_start": code_version(),
     }
     log(f"work dir {work}; backends {', '.join(backends)}; {json.dumps(meta['versions'])}")
     started = time.monotonic()
@@ -818,6 +822,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         meta["seconds"] = round(time.monotonic() - started)
         meta["load_average_at_end"] = os.getloadavg()
+        meta["code_at_end"] = code_version()
     from bench.http import report
 
     if args.memory:
@@ -827,6 +832,24 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     log(f"done in {meta['seconds']} s; results in {args.out}")
     return 0
+
+
+def code_version() -> str:
+    """The commit our services run from, `+dirty` when octollm/, handlers/ or specs/ have
+    uncommitted changes (a shared checkout can change under a long run: each run records it)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "octollm", "handlers", "specs"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (head or "unknown") + ("+dirty" if dirty else "")
 
 
 def versions() -> dict[str, str]:

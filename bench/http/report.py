@@ -66,6 +66,28 @@ def markdown(results: dict[str, Any]) -> str:
         + ".",
         "",
     ]
+    if meta.get("note"):
+        lines += [f"**Note.** {meta['note']}", ""]
+    seen = sorted(
+        {
+            code
+            for data in results["backends"].values()
+            for by_stack in data["table"].values()
+            for stat in by_stack.values()
+            for code in stat.get("code", [])
+        }
+    )
+    if seen:
+        lines += [
+            f"Code measured: {', '.join(f'`{c}`' for c in seen)}"
+            + (
+                " — **the checkout changed during the run**: the runs of a stack did not all "
+                "measure the same code (`results.json` says which run measured which)."
+                if len(seen) > 1
+                else "."
+            ),
+            "",
+        ]
     for backend, data in results["backends"].items():
         table = data["table"]
         stacks = meta["stacks"]
