@@ -835,11 +835,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def code_version() -> str:
-    """The commit our services run from, `+dirty` when octollm/, handlers/ or specs/ have
-    uncommitted changes (a shared checkout can change under a long run: each run records it)."""
+    """The last commit to octollm/, handlers/ or specs/ (what our services run), `+dirty` when
+    they have uncommitted changes (a shared checkout can change under a long run: each run records it)."""
     try:
         head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+            ["git", "log", "-1", "--format=%h", "--", "octollm", "handlers", "specs"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--", "octollm", "handlers", "specs"],
