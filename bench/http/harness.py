@@ -836,7 +836,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def code_version() -> str:
     """The last commit to octollm/, handlers/ or specs/ (what our services run), `+dirty` when
-    they have uncommitted changes (a shared checkout can change under a long run: each run records it)."""
+    they have uncommitted changes (a shared checkout can change under a long run: each run
+    records it)."""
     try:
         head = subprocess.run(
             ["git", "log", "-1", "--format=%h", "--", "octollm", "handlers", "specs"],
