@@ -286,47 +286,53 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
         return replayed, scope
 
     def _decode(self, raw: bytes) -> Any:
-        if not raw.strip():
-            raise ApiError(
-                "VALIDATION_ERROR",
-                "The request body is empty; send a JSON object",
-                {"field": "body", "constraint": "required"},
-            )
-        try:
-            body = json.loads(
-                raw.decode(self._encoding),
-                parse_constant=_reject_constant,
-                parse_float=_finite_float,
-                object_pairs_hook=_unique_keys,
-            )
-        except RecursionError:  # deeper than Python's parser goes
-            raise _too_deep(self.max_json_depth) from None
-        except UnicodeDecodeError as exc:
-            reason = f"it is not valid {self._encoding} (byte {exc.start})"
-        except json.JSONDecodeError as exc:
-            reason = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
-        except BodyProblem as exc:
-            raise ApiError(
-                "VALIDATION_ERROR",
-                f"The request body is refused: {exc}",
-                {"field": "body", "constraint": exc.constraint},
-            ) from None
-        except ValueError as exc:
-            reason = str(exc)
-        except LookupError:
-            reason = f"unknown charset {self._encoding!r}"
-        else:
-            # Counting brackets is cheap; only a body that may be too deep is walked.
-            limit = self.max_json_depth
-            brackets = raw.count(b"[") + raw.count(b"{")
-            if brackets > limit and _deeper_than(body, limit):
-                raise _too_deep(limit)
-            return body
+        return decode_json(raw, max_depth=self.max_json_depth, encoding=self._encoding)
+
+
+def decode_json(raw: bytes, *, max_depth: int, encoding: str = "utf-8") -> Any:
+    """A JSON request body, or the 400 `ApiError` saying why not: empty, not JSON, or hostile
+    (duplicate keys, numbers beyond a double, NaN/Infinity, nested deeper than `max_depth`)."""
+    if not raw.strip():
         raise ApiError(
             "VALIDATION_ERROR",
-            f"The request body is not valid JSON: {reason}",
-            {"field": "body", "constraint": "json"},
+            "The request body is empty; send a JSON object",
+            {"field": "body", "constraint": "required"},
         )
+    try:
+        body = json.loads(
+            raw.decode(encoding),
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except RecursionError:  # deeper than Python's parser goes
+        raise _too_deep(max_depth) from None
+    except UnicodeDecodeError as exc:
+        reason = f"it is not valid {encoding} (byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        reason = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except BodyProblem as exc:
+        raise ApiError(
+            "VALIDATION_ERROR",
+            f"The request body is refused: {exc}",
+            {"field": "body", "constraint": exc.constraint},
+        ) from None
+    except ValueError as exc:
+        reason = str(exc)
+    except LookupError:
+        reason = f"unknown charset {encoding!r}"
+    else:
+        # Counting brackets is cheap; only a body that may be too deep is walked.
+        limit = max_depth
+        brackets = raw.count(b"[") + raw.count(b"{")
+        if brackets > limit and _deeper_than(body, limit):
+            raise _too_deep(limit)
+        return body
+    raise ApiError(
+        "VALIDATION_ERROR",
+        f"The request body is not valid JSON: {reason}",
+        {"field": "body", "constraint": "json"},
+    )
 
 
 def _encode(body: Any) -> bytes:
