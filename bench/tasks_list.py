@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import socket
 import sqlite3
 import statistics
@@ -18,6 +19,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from octollm.clock import rfc3339
@@ -72,12 +74,17 @@ def load_sqlite(data_dir: Path, n: int) -> None:
 
 
 async def load_redis(store: RedisTaskStore, n: int) -> None:
-    batch = 10_000
-    for start in range(0, n, batch):
+    await write_redis(store, (make_task(i) for i in range(n)))
+
+
+async def write_redis(store: RedisTaskStore, tasks: Iterable[Task], batch: int = 10_000) -> None:
+    """`tasks` keyed and indexed as `RedisTaskStore.insert` does (its key and index layout),
+    written in pipelines of `batch`: seeding at Redis speed, not one script call per task."""
+    tasks = iter(tasks)
+    while chunk := list(itertools.islice(tasks, batch)):
         docs: dict[str, str] = {}
         indexes: dict[str, dict[str, int]] = {}
-        for i in range(start, min(n, start + batch)):
-            task = make_task(i)
+        for task in chunk:
             docs[store._task_key(task.task_id)] = task.to_json()
             for key, member in store._memberships(task):
                 indexes.setdefault(key, {})[member] = 0

@@ -116,6 +116,7 @@ async def seed_sqlite(data_dir: Path, n: int) -> None:
 async def seed_redis(url: str, prefix: str, n: int) -> None:
     """N tasks under `prefix` in Redis, keyed and indexed as `RedisTaskStore.insert` does (its
     key and index layout), written in pipelines."""
+    from bench.tasks_list import write_redis
     from octollm.orchestrator.tasks.store_redis import RedisTaskStore
     from octollm.redis_support import RedisConnection
 
@@ -125,19 +126,7 @@ async def seed_redis(url: str, prefix: str, n: int) -> None:
         if not (hasattr(store, "_task_key") and hasattr(store, "_memberships")):
             await _insert_all(store, n, 64)  # the store changed: the slow, public way
             return
-        for start in range(0, n, 5000):
-            docs: dict[str, str] = {}
-            indexes: dict[str, dict[str, int]] = {}
-            for i in range(start, min(n, start + 5000)):
-                task = make_task(i)
-                docs[store._task_key(task.task_id)] = task.to_json()
-                for key, member in store._memberships(task):
-                    indexes.setdefault(key, {})[member] = 0
-            pipe = store.client.pipeline(transaction=False)
-            pipe.mset(docs)
-            for key, members in indexes.items():
-                pipe.zadd(key, members)
-            await pipe.execute()
+        await write_redis(store, (make_task(i) for i in range(n)), batch=5000)
     finally:
         await store.close()
 

@@ -43,6 +43,7 @@ from octollm.http.operation_middleware import HeaderArgumentsMiddleware, Negotia
 from octollm.http.request_context import RequestContextMiddleware
 
 BASE_PATH = "/api/v1"
+SWAGGER_UI_PATH = "/ui"  # the Swagger UI, under BASE_PATH beside the spec (openapi.json)
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 
 
@@ -122,7 +123,7 @@ def build_app(
         functools.partial(ReadTimeoutMiddleware, seconds=settings.request_read_timeout_seconds),
         functools.partial(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         functools.partial(
-            SpecPagesMiddleware, prefixes=(f"{BASE_PATH}/ui", f"{BASE_PATH}/openapi.json")
+            SpecPagesMiddleware, prefixes=(BASE_PATH + SWAGGER_UI_PATH, f"{BASE_PATH}/openapi.json")
         ),
         RoutingMiddleware,
         NegotiationMiddleware,
@@ -146,7 +147,7 @@ def build_app(
         strict_validation=True,
         validate_responses=settings.validate_responses,
         validator_map=validation.validators(max_json_depth=settings.max_json_depth),
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path=SWAGGER_UI_PATH),
     )
     app.add_api(
         settings.spec(spec),

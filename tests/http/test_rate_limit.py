@@ -13,13 +13,12 @@ from typing import Any
 import pytest
 import redis
 from prometheus_client import CollectorRegistry
-from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from octollm.config import Settings
 from octollm.http import ratelimit
 from octollm.reflex.app import create_app as create_reflex
-from tests.conftest import SPECS, FakeClock
+from tests.conftest import SPECS, FakeClock, SpecClient
 from tests.http._support import assert_envelope
 from tests.spec_check import SpecChecker
 
@@ -45,20 +44,15 @@ class SubjectFromHeader:
         await self.app(scope, receive, send)
 
 
-class LimitedClient(TestClient):
+class LimitedClient(SpecClient):
     """Checks every response against the spec; a 429 must be exactly the envelope too."""
+
+    checker = CHECKER
 
     def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         response = super().request(method, url, *args, **kwargs)
         if response.status_code == 429:
             assert_envelope(response, 429, "RATE_LIMIT", constraint="rate_limit")
-        CHECKER.check(
-            method,
-            response.request.url.path,
-            response.status_code,
-            response.headers,
-            response.content,
-        )
         return response
 
 
