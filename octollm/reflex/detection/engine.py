@@ -27,7 +27,7 @@ from octollm.reflex.detection.matches import (
     mask,
     pii_match,
 )
-from octollm.reflex.detection.normalize import Folded, fold
+from octollm.reflex.detection.normalize import NATIVE, Folded, fold_native, fold_python
 from octollm.reflex.detection.pii import RULES as PII_RULES
 from octollm.reflex.detection.pii import PiiRule
 from octollm.reflex.detection.rules import Rule
@@ -99,17 +99,24 @@ _KINDS = {
 
 
 class DetectionEngine:
-    """Finds PII and prompt injection; matches come sorted by position."""
+    """Finds PII and prompt injection; matches come sorted by position.
 
-    def __init__(self, backend: str = "auto") -> None:
+    `native`: whether to use the compiled kernels (`_native.c`; the same results, faster);
+    None: when they are built."""
+
+    def __init__(self, backend: str = "auto", *, native: bool | None = None) -> None:
+        if native and not NATIVE:
+            raise ValueError("the compiled detection kernels are not built")
         self.scanner = scanner_for(backend)
         self.backend = self.scanner.name
+        self.native = NATIVE if native is None else native
+        self._fold = fold_native if self.native else fold_python
 
     def scan(self, text: str, *, pii: bool = True, injection: bool = True) -> Scan:
         kinds = _KINDS[bool(pii), bool(injection)]
         if not kinds:
             return Scan()
-        folded = fold(text)
+        folded = self._fold(text)
         found = self.scanner.scan(folded.text, kinds, folded.data)
         if not found:
             return Scan()
@@ -233,7 +240,7 @@ class DetectionEngine:
 
     def _decoded_injection(self, decoded: str, depth: int) -> tuple[str, float] | None:
         """The severity and confidence of the worst injection in a decoded payload, if any."""
-        folded = fold(decoded)
+        folded = self._fold(decoded)
         kinds = _INJECTION if depth < MAX_DECODE_DEPTH else _INJECTION_ONLY
         found = self.scanner.scan(folded.text, kinds)
         candidates = self._injection_candidates(folded.text, found, depth)

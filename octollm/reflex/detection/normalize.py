@@ -25,8 +25,10 @@ original text. Pure ASCII text, the common case, is returned as it is, without a
 
 from __future__ import annotations
 
+import array
 import bisect
 import codecs
+import functools
 import itertools
 import operator
 import re
@@ -344,8 +346,8 @@ def _next_high(high: bytes, start: int) -> int:
     return two if two >= 0 else one
 
 
-def fold(text: str) -> Folded:
-    """The folded form of `text` (see the module docstring).
+def fold_python(text: str) -> Folded:
+    """The folded form of `text` (see the module docstring), in pure Python.
 
     Works on the UTF-8 bytes (which the scanner needs anyway): the stretches are found with
     `bytes.find`, tested with byte-level checks, and only the stretches that need folding are
@@ -405,3 +407,47 @@ def fold(text: str) -> Folded:
     folded_data = b"".join(pieces)
     folded_text = folded_data.decode("utf-8", "surrogatepass")
     return Folded(folded_text, text, folded_data, tuple(deletions))
+
+
+# --- the compiled folding ------------------------------------------------------------------------
+
+try:
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
+except ImportError:  # not built: the pure-Python folding, the same results
+    _native = None
+
+# The layout of `_native.fold`'s tables (see _native.c).
+_NATIVE_TABLE_SIZE = 0x20000
+_NATIVE_ALWAYS = 0x80000000
+_NATIVE_DELETED = 0x40000000
+
+
+@functools.cache
+def _native_tables() -> tuple[bytes, bytes]:
+    table = array.array("I", range(_NATIVE_TABLE_SIZE))
+    high: list[int] = []
+    for cp, target in sorted(MIXED_TABLE.items()):
+        value = (cp | _NATIVE_DELETED) if target is None else target
+        if cp in ALWAYS_TABLE:
+            value |= _NATIVE_ALWAYS
+        if cp < _NATIVE_TABLE_SIZE:
+            table[cp] = value
+        else:
+            high.extend((cp, value))
+    return table.tobytes(), array.array("I", high).tobytes()
+
+
+def fold_native(text: str) -> Folded:
+    """`fold_python`, compiled: the same folded text and offsets. Its deletions are noted as
+    the whole original text: the deleted characters of a text are all deleted (each makes
+    its stretch one that is folded), so its runs are where they are."""
+    if text.isascii():
+        return Folded(text, text)
+    folded, deleted = _native.fold(text, *_native_tables())  # type: ignore[union-attr]
+    if folded is text:
+        return Folded(text, text)
+    return Folded(folded, text, None, ((0, text),) if deleted else ())
+
+
+NATIVE = _native is not None
+fold = fold_native if NATIVE else fold_python

@@ -1,0 +1,52 @@
+"""The compiled kernels (`_native.c`) give the pure-Python code's results: whole checks on
+both scanner backends, over the benchmark's mixed text, the corpus and the worst cases.
+
+`OCTOLLM_REFLEX_NATIVE_REQUIRED=1` (tox sets it) makes a missing build a failure, so that CI
+tests the compiled path and does not quietly fall back to the pure-Python one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from octollm.reflex.detection import DetectionEngine
+from octollm.reflex.detection.normalize import NATIVE
+from octollm.reflex.detection.report import load_corpus
+from octollm.reflex.detection.samples import WORST_CASES, chunks, mixed_text
+from octollm.reflex.detection.scanner import hyperscan_available
+
+from .test_backends import stress_texts
+
+BACKENDS = ["re", *(["hyperscan"] if hyperscan_available() else [])]
+needs_native = pytest.mark.skipif(not NATIVE, reason="the compiled kernels are not built")
+
+
+def test_the_compiled_kernels_are_built_where_required():
+    if os.environ.get("OCTOLLM_REFLEX_NATIVE_REQUIRED") == "1":
+        assert NATIVE, "octollm.reflex.detection._native did not build (see pip's output)"
+
+
+def test_asking_for_missing_kernels_is_an_error(monkeypatch):
+    from octollm.reflex.detection import engine
+
+    monkeypatch.setattr(engine, "NATIVE", False)
+    with pytest.raises(ValueError, match="not built"):
+        DetectionEngine("re", native=True)
+    assert DetectionEngine("re").native is False
+
+
+@needs_native
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_compiled_and_pure_python_checks_are_identical(backend):
+    native, python = DetectionEngine(backend, native=True), DetectionEngine(backend, native=False)
+    assert native.native and not python.native
+    text = mixed_text(12_000, finding_every=2)
+    corpus = [case.text for case in load_corpus(Path(__file__).parent / "corpus")]
+    texts = [text, *chunks(text, 2048), *chunks(text, 300), *corpus]
+    if backend == "hyperscan":
+        texts += [*stress_texts(150), *(t[:5000] for t in WORST_CASES.values())]
+    for piece in texts:
+        assert native.scan(piece) == python.scan(piece), piece[:200]
