@@ -21,11 +21,12 @@ from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import VALIDATOR_MAP, AbstractRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError, best_match
-from starlette.datastructures import MutableHeaders
-from starlette.types import Message, Receive, Scope
+from starlette.types import Receive, Scope
 
 from octollm.errors import ApiError
+from octollm.http.handler_call import BODY_KEY, resolved_query
 
+_ASCII_BASED = frozenset({"utf-8", "utf8", "ascii", "us-ascii", "latin-1", "iso-8859-1"})
 PREVIEW_CHARS = 40
 FIELD_CHARS = 128
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -219,6 +220,7 @@ class SpecParameterValidator(ParameterValidator):
                     {"field": name, "constraint": "additionalProperties"},
                 )
         matched = scope.get("path_params", {})  # as routed: strings, percent-decoded
+        query = resolved_query(scope, self.uri_parser) if has_query else {}
 
         def path(p: dict) -> Any:
             name = p["name"].replace("-", "_")
@@ -228,7 +230,7 @@ class SpecParameterValidator(ParameterValidator):
 
         sources = {
             "path": path,
-            "query": (lambda p: request.query_params.get(p["name"])) if has_query else _absent,
+            "query": (lambda p: query.get(p["name"])) if has_query else _absent,
             "header": lambda p: request.headers.get(p["name"]),
             "cookie": lambda p: request.cookies.get(p["name"]),
         }
@@ -247,7 +249,8 @@ class SpecParameterValidator(ParameterValidator):
 
 
 class SpecJSONBodyValidator(AbstractRequestBodyValidator):
-    """A JSON body: parsed, filled with the spec's defaults, validated, and passed on."""
+    """A JSON body: parsed, filled with the spec's defaults, validated, and passed on to the
+    handler call in the scope."""
 
     MUTABLE_VALIDATION = True
 
@@ -266,24 +269,14 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
                 )
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
-        body = self._decode(b"".join(chunks))
+        raw = b"".join(chunks)
+        body = self._decode(raw)
         check(self._schema, body, fill_defaults=True)
-        return self._replay(_encode(body), receive, scope)
-
-    def _replay(self, payload: bytes, receive: Receive, scope: Scope) -> tuple[Receive, Scope]:
-        """Hand the validated body, defaults filled in, to the handler as a fresh JSON body."""
-        scope = {**scope, "headers": list(scope["headers"])}
-        headers = MutableHeaders(scope=scope)
-        headers["content-length"] = str(len(payload))
-        # Declared, because connexion only passes a body it knows to be JSON to the handler
-        # (a client may leave Content-Type out: the spec's media type was assumed).
-        headers["content-type"] = "application/json"
-        messages = iter([{"type": "http.request", "body": payload, "more_body": False}])
-
-        async def replayed() -> Message:
-            return next(messages, None) or await receive()
-
-        return replayed, scope
+        if b"\\u" in raw or self._encoding.lower() not in _ASCII_BASED:
+            _encode(body)  # a `\\ud800` escape decodes to text no UTF-8 can hold: refused
+        # The handler call (octollm.http.handler_call) takes the body from here; what was
+        # received is consumed.
+        return receive, {**scope, BODY_KEY: body}
 
     def _decode(self, raw: bytes) -> Any:
         return decode_json(raw, max_depth=self.max_json_depth, encoding=self._encoding)

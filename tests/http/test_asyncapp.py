@@ -6,26 +6,26 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from connexion.decorators import StarletteDecorator
 
 from octollm.config import Settings
+from octollm.http.handler_call import HandlerCall
 from octollm.reflex.app import create_app as create_reflex
 from tests.conftest import spec_client
 
 CACHE = "/api/v1/cache"
 
 
-def test_each_operation_is_decorated_once_and_serves_every_request(
+def test_each_operation_is_planned_once_and_serves_every_request(
     make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     decorated: list[str] = []
-    original = StarletteDecorator.decorate
+    original = HandlerCall.__init__
 
-    def counting(self: StarletteDecorator, function: Any) -> Any:
+    def counting(self: HandlerCall, operation: Any, function: Any, **kwargs: Any) -> None:
         decorated.append(function.func.__name__)  # the resolver binds the service
-        return original(self, function)
+        original(self, operation, function, **kwargs)
 
-    monkeypatch.setattr(StarletteDecorator, "decorate", counting)
+    monkeypatch.setattr(HandlerCall, "__init__", counting)
     with spec_client(create_reflex(make_settings()), "reflex") as client:
         for key in ("alpha", "beta", "gamma"):
             put = client.post(CACHE, json={"key": key, "value": {"k": key}, "ttl_seconds": 60})
