@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from octollm.reflex.detection import DetectionEngine
+from octollm.reflex.detection.engine import scanner_for
 from octollm.reflex.detection.normalize import NATIVE
 from octollm.reflex.detection.report import load_corpus
 from octollm.reflex.detection.samples import WORST_CASES, chunks, mixed_text
 from octollm.reflex.detection.scanner import hyperscan_available
 
-from .test_backends import stress_texts
+from .test_backends import KINDS, stress_texts
 
 BACKENDS = ["re", *(["hyperscan"] if hyperscan_available() else [])]
 needs_native = pytest.mark.skipif(not NATIVE, reason="the compiled kernels are not built")
@@ -50,3 +51,22 @@ def test_compiled_and_pure_python_checks_are_identical(backend):
         texts += [*stress_texts(150), *(t[:5000] for t in WORST_CASES.values())]
     for piece in texts:
         assert native.scan(piece) == python.scan(piece), piece[:200]
+
+
+@needs_native
+@pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is not installed")
+def test_compiled_planning_confirms_the_same_matches_rule_by_rule():
+    """The Hyperscan backend's planning in C (events kept in C, code points, clusters of
+    windows, candidate starts) and in Python: the same matches of every rule, on texts made to
+    stress it (matches inside each other's windows, after non-ASCII characters)."""
+    scanner = scanner_for("hyperscan")
+    for text in [*stress_texts(), mixed_text(20_000), *WORST_CASES.values()]:
+        data = text.encode("utf-8", "surrogatepass")
+        for kinds in (KINDS, frozenset({"pii"}), frozenset({"injection"})):
+            native = scanner.scan(text, kinds, data, native=True)
+            python = scanner.scan(text, kinds, data, native=False)
+            assert _spans(native) == _spans(python), text[:200]
+
+
+def _spans(found):
+    return [(rule.name, [m.span() for m in matches]) for rule, matches in found]

@@ -9,6 +9,19 @@
  *     uint32) pairs for the code points above it; a uint32 is the folded code point (itself
  *     when it is not folded) | ALWAYS (folded wherever it is) | DELETED. Returns `text` itself
  *     when nothing changes; `deleted`: whether characters were deleted.
+ *
+ * Events()
+ *     A Hyperscan match handler that keeps (rule + `offset`, start, end) of each event in C
+ *     (no Python frame, no tuple an event); `len()`, `clear()`.
+ *
+ * plan(events, data, text, rules, wanted) -> [(rule, positions), ...]
+ *     HyperscanScanner.scan's planning, from the events to where `re` runs, rules in order:
+ *     for each rule with events and `wanted[rule]`, its events' positions (an anchored rule's
+ *     starts, another's ends) as code-point offsets into `text` (`data`: its UTF-8), then an
+ *     anchored rule's candidate starts (each position and the one after, sorted, distinct) or
+ *     another's clusters of windows (flat: lo, hi, lo, hi, ...; scanner._clusters). `rules`:
+ *     an int32 a rule, its window (`Rule.width + 1`) | ANCHORED | NARROW_SPACE |
+ *     NARROW_NEWLINE.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -141,7 +154,318 @@ fold(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return Py_BuildValue("(NO)", folded, deleted ? Py_True : Py_False);
 }
 
+/* --- events ------------------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t rule;
+    Py_ssize_t start, end;
+} Event;
+
+typedef struct {
+    PyObject_HEAD
+    Event *events;
+    Py_ssize_t size, capacity;
+    Py_ssize_t offset;
+} Events;
+
+static PyObject *
+events_call(Events *self, PyObject *args, PyObject *kwargs)
+{
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 3) {
+        PyErr_SetString(PyExc_TypeError, "Events(id, start, end, ...)");
+        return NULL;
+    }
+    Py_ssize_t rule = PyLong_AsSsize_t(PyTuple_GET_ITEM(args, 0));
+    Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(args, 1));
+    Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(args, 2));
+    if ((rule == -1 || start == -1 || end == -1) && PyErr_Occurred())
+        return NULL;
+    if (self->size == self->capacity) {
+        Py_ssize_t capacity = self->capacity ? 2 * self->capacity : 64;
+        Event *grown = PyMem_Realloc(self->events, (size_t)capacity * sizeof(Event));
+        if (grown == NULL)
+            return PyErr_NoMemory();
+        self->events = grown;
+        self->capacity = capacity;
+    }
+    Event *event = &self->events[self->size++];
+    event->rule = (int32_t)(rule + self->offset);
+    event->start = start;
+    event->end = end;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+events_clear(Events *self, PyObject *unused)
+{
+    self->size = 0;
+    self->offset = 0;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+events_list(Events *self, PyObject *unused)
+{
+    PyObject *list = PyList_New(self->size);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < self->size; i++) {
+        Event *e = &self->events[i];
+        PyObject *item = Py_BuildValue("(inn)", e->rule, e->start, e->end);
+        if (item == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, item);
+    }
+    return list;
+}
+
+static Py_ssize_t
+events_len(Events *self)
+{
+    return self->size;
+}
+
+static int
+events_set_offset(Events *self, PyObject *value, void *closure)
+{
+    Py_ssize_t offset = value ? PyLong_AsSsize_t(value) : -1;
+    if (offset < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "offset: an int >= 0");
+        return -1;
+    }
+    self->offset = offset;
+    return 0;
+}
+
+static PyObject *
+events_get_offset(Events *self, void *closure)
+{
+    return PyLong_FromSsize_t(self->offset);
+}
+
+static void
+events_dealloc(Events *self)
+{
+    PyMem_Free(self->events);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef events_methods[] = {
+    {"clear", (PyCFunction)events_clear, METH_NOARGS, "Forget the events (and the offset)."},
+    {"list", (PyCFunction)events_list, METH_NOARGS, "The events: [(rule, start, end), ...]."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef events_getset[] = {
+    {"offset", (getter)events_get_offset, (setter)events_set_offset,
+     "Added to the rule of each event (a database's first rule).", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PySequenceMethods events_sequence = {.sq_length = (lenfunc)events_len};
+
+static PyTypeObject EventsType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "octollm.reflex.detection._native.Events",
+    .tp_basicsize = sizeof(Events),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Hyperscan events, kept in C.",
+    .tp_new = PyType_GenericNew,
+    .tp_dealloc = (destructor)events_dealloc,
+    .tp_call = (ternaryfunc)events_call,
+    .tp_methods = events_methods,
+    .tp_getset = events_getset,
+    .tp_as_sequence = &events_sequence,
+};
+
+/* --- plan --------------------------------------------------------------------------------- */
+
+#define WINDOW 0x00FFFFFF
+#define ANCHORED 0x01000000
+#define NARROW_SPACE 0x02000000
+#define NARROW_NEWLINE 0x04000000
+
+typedef struct {
+    int32_t rule;
+    Py_ssize_t at;
+} Position;
+
+static int
+by_at(const void *a, const void *b)
+{
+    Py_ssize_t x = ((const Position *)a)->at, y = ((const Position *)b)->at;
+    return (x > y) - (x < y);
+}
+
+static int
+by_rule_at(const void *a, const void *b)
+{
+    const Position *p = a, *q = b;
+    if (p->rule != q->rule)
+        return (p->rule > q->rule) - (p->rule < q->rule);
+    return (p->at > q->at) - (p->at < q->at);
+}
+
+static int
+append_int(PyObject *list, Py_ssize_t value)
+{
+    PyObject *number = PyLong_FromSsize_t(value);
+    if (number == NULL)
+        return -1;
+    int failed = PyList_Append(list, number);
+    Py_DECREF(number);
+    return failed;
+}
+
+/* The positions of one rule (sorted code points, repeats allowed) as its plan. */
+static PyObject *
+rule_plan(const Position *positions, Py_ssize_t count, int32_t info, int kind,
+          const void *text)
+{
+    PyObject *plan = PyList_New(0);
+    if (plan == NULL)
+        return NULL;
+    if (info & ANCHORED) {
+        Py_ssize_t last = -1;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            Py_ssize_t s = positions[i].at;
+            for (Py_ssize_t c = s; c <= s + 1; c++) {
+                if (c > last) {
+                    if (append_int(plan, c) < 0)
+                        goto error;
+                    last = c;
+                }
+            }
+        }
+        return plan;
+    }
+    Py_ssize_t back = info & WINDOW;
+    Py_ssize_t last = -1, previous = -1, cluster_lo = 0;
+    int open = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t end = positions[i].at;
+        if (end == previous)
+            continue;
+        previous = end;
+        Py_ssize_t lo = end > back ? end - back : 0;
+        if (info & (NARROW_SPACE | NARROW_NEWLINE)) {
+            /* a match holds none of them: it starts after the last one before end - 1 */
+            for (Py_ssize_t k = end - 2; k >= lo; k--) {
+                Py_UCS4 c = PyUnicode_READ(kind, text, k);
+                if ((c == ' ' && (info & NARROW_SPACE)) ||
+                    (c == '\n' && (info & NARROW_NEWLINE))) {
+                    lo = k + 1;
+                    break;
+                }
+            }
+        }
+        if (open && lo <= last) {
+            last = end;
+        }
+        else {
+            if (open && (append_int(plan, cluster_lo) < 0 || append_int(plan, last) < 0))
+                goto error;
+            cluster_lo = lo;
+            last = end;
+            open = 1;
+        }
+    }
+    if (open && (append_int(plan, cluster_lo) < 0 || append_int(plan, last) < 0))
+        goto error;
+    return plan;
+error:
+    Py_DECREF(plan);
+    return NULL;
+}
+
+static PyObject *
+plan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyObject_TypeCheck(args[0], &EventsType) || !PyBytes_Check(args[1]) ||
+        !PyUnicode_Check(args[2]) || !PyBytes_Check(args[3]) || !PyBytes_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "plan(events: Events, data: bytes, text: str, rules: bytes, "
+                        "wanted: bytes)");
+        return NULL;
+    }
+    Events *events = (Events *)args[0];
+    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[1]);
+    Py_ssize_t n_data = PyBytes_GET_SIZE(args[1]);
+    PyObject *text = args[2];
+    const int32_t *rules = (const int32_t *)PyBytes_AS_STRING(args[3]);
+    Py_ssize_t n_rules = PyBytes_GET_SIZE(args[3]) / 4;
+    const unsigned char *wanted = (const unsigned char *)PyBytes_AS_STRING(args[4]);
+    if (PyBytes_GET_SIZE(args[4]) != n_rules) {
+        PyErr_SetString(PyExc_ValueError, "plan: rules and wanted differ in length");
+        return NULL;
+    }
+
+    Position *positions = PyMem_Malloc((size_t)(events->size ? events->size : 1) *
+                                       sizeof(Position));
+    if (positions == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < events->size; i++) {
+        Event *e = &events->events[i];
+        if (e->rule < 0 || e->rule >= n_rules) {
+            PyMem_Free(positions);
+            PyErr_SetString(PyExc_ValueError, "plan: an event of an unknown rule");
+            return NULL;
+        }
+        if (!wanted[e->rule])
+            continue;
+        positions[count].rule = e->rule;
+        positions[count].at = (rules[e->rule] & ANCHORED) ? e->start : e->end;
+        count++;
+    }
+    if (n_data != PyUnicode_GET_LENGTH(text)) {
+        /* byte offsets to code points: the bytes before that are not continuation bytes (an
+         * offset inside a character counts that character) */
+        qsort(positions, (size_t)count, sizeof(Position), by_at);
+        Py_ssize_t byte = 0, cp = 0;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            Py_ssize_t at = positions[i].at < n_data ? positions[i].at : n_data;
+            for (; byte < at; byte++)
+                cp += (data[byte] & 0xC0) != 0x80;
+            positions[i].at = cp;
+        }
+    }
+    qsort(positions, (size_t)count, sizeof(Position), by_rule_at);
+
+    PyObject *plans = PyList_New(0);
+    if (plans == NULL)
+        goto error;
+    int kind = PyUnicode_KIND(text);
+    const void *text_data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < count;) {
+        Py_ssize_t j = i;
+        while (j < count && positions[j].rule == positions[i].rule)
+            j++;
+        int32_t rule = positions[i].rule;
+        PyObject *rule_positions = rule_plan(positions + i, j - i, rules[rule], kind, text_data);
+        if (rule_positions == NULL)
+            goto error;
+        PyObject *item = Py_BuildValue("(iN)", rule, rule_positions);
+        if (item == NULL || PyList_Append(plans, item) < 0) {
+            Py_XDECREF(item);
+            goto error;
+        }
+        Py_DECREF(item);
+        i = j;
+    }
+    PyMem_Free(positions);
+    return plans;
+error:
+    PyMem_Free(positions);
+    Py_XDECREF(plans);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"plan", (PyCFunction)(void (*)(void))plan, METH_FASTCALL,
+     "plan(events, data, text, rules, wanted) -> [(rule, positions), ...]: where re runs."},
     {"fold", (PyCFunction)(void (*)(void))fold, METH_FASTCALL,
      "fold(text, table, high) -> (folded, deleted): normalize.fold's folding, compiled."},
     {NULL, NULL, 0, NULL},
@@ -155,5 +479,16 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__native(void)
 {
-    return PyModule_Create(&module);
+    if (PyType_Ready(&EventsType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    Py_INCREF(&EventsType);
+    if (PyModule_AddObject(m, "Events", (PyObject *)&EventsType) < 0) {
+        Py_DECREF(&EventsType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

@@ -117,7 +117,7 @@ class DetectionEngine:
         if not kinds:
             return Scan()
         folded = self._fold(text)
-        found = self.scanner.scan(folded.text, kinds, folded.data)
+        found = self.scanner.scan(folded.text, kinds, folded.data, self.native)
         if not found:
             return Scan()
         pii_found: Matches = []
@@ -242,7 +242,7 @@ class DetectionEngine:
         """The severity and confidence of the worst injection in a decoded payload, if any."""
         folded = self._fold(decoded)
         kinds = _INJECTION if depth < MAX_DECODE_DEPTH else _INJECTION_ONLY
-        found = self.scanner.scan(folded.text, kinds)
+        found = self.scanner.scan(folded.text, kinds, None, self.native)
         candidates = self._injection_candidates(folded.text, found, depth)
         if not candidates:
             return None

@@ -21,10 +21,15 @@ Hyperscan, then runs `re` only where Hyperscan says a rule can match:
   `finditer` without the search in between.
 
 Hyperscan sees the text as UTF-8; its byte offsets are turned back into code-point offsets.
+
+With the compiled kernels (`_native.c`, when built), the events are kept in C and the planning
+(positions by rule, code points, windows and their clusters, candidate starts) is done in C;
+only the `re` confirmation runs in Python, on the same plans.
 """
 
 from __future__ import annotations
 
+import array
 import hashlib
 import json
 import os
@@ -34,9 +39,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from octollm.reflex.detection.normalize import lower_ascii
+from octollm.reflex.detection.normalize import NATIVE, lower_ascii
 from octollm.reflex.detection.rules import Rule
 from octollm.reflex.detection.selftest import SELFTEST_VERSION, unreliable
+
+if NATIVE:
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
 
 Matches = list[tuple[Rule, list[re.Match[str]]]]
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
@@ -45,7 +53,13 @@ _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 class Scanner(Protocol):
     name: str
 
-    def scan(self, text: str, kinds: frozenset[str], data: bytes | None = None) -> Matches: ...
+    def scan(
+        self,
+        text: str,
+        kinds: frozenset[str],
+        data: bytes | None = None,
+        native: bool | None = None,
+    ) -> Matches: ...
 
 
 class _Texts:
@@ -74,7 +88,13 @@ class ReScanner:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
 
-    def scan(self, text: str, kinds: frozenset[str], data: bytes | None = None) -> Matches:
+    def scan(
+        self,
+        text: str,
+        kinds: frozenset[str],
+        data: bytes | None = None,
+        native: bool | None = None,
+    ) -> Matches:
         texts = _Texts(text)
         found: Matches = []
         for rule in self.rules:
@@ -168,11 +188,16 @@ class _Database:
         self.scan(data, events, 0)
         return events
 
-    def scan(self, data: bytes, events: list[tuple[int, int, int]], offset: int) -> None:
-        """Appends (rule index + `offset`, start, end) of every event in UTF-8 `data`."""
+    def scratch(self) -> Any:
+        """This thread's scratch space for the database."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = self.hs.Scratch(self.db)
+        return scratch
+
+    def scan(self, data: bytes, events: list[tuple[int, int, int]], offset: int) -> None:
+        """Appends (rule index + `offset`, start, end) of every event in UTF-8 `data`."""
+        scratch = self.scratch()
         append = events.append
         if offset:
             handler = lambda i, start, end, _flags, _ctx: append((i + offset, start, end))  # noqa: E731
@@ -220,6 +245,10 @@ class HyperscanScanner:
         self.unreliable.sort(key=lambda rule: position[rule.name])
         # What an event says: where an anchored rule's match starts, or where another's ends.
         self._anchored = [rule.anchor is not None for rule in self._by_event]
+        # The rules as `_native.plan` reads them, and which are wanted, by kinds.
+        self._plan_rules = array.array("i", map(_plan_rule, self._by_event)).tobytes()
+        self._wanted: dict[frozenset[str], bytes] = {}
+        self._local = threading.local()
 
     def events(self, data: bytes) -> list[tuple[int, int, int]]:
         """Hyperscan's events in UTF-8 `data`: (rule, start, end), byte offsets."""
@@ -228,19 +257,36 @@ class HyperscanScanner:
             database.scan(data, events, offset)
         return events
 
+    def native_events(self, data: bytes) -> Any:
+        """`events`, kept in C (`_native.Events`, this thread's: valid until the next call)."""
+        events = getattr(self._local, "events", None)
+        if events is None:
+            events = self._local.events = _native.Events()
+        events.clear()
+        for database, offset in self._databases:
+            events.offset = offset
+            database.db.scan(data, match_event_handler=events, scratch=database.scratch())
+        return events
+
     def scan_only(self, data: bytes) -> None:
         """Hyperscan alone over UTF-8 `data`, events dropped in C (no Python call per event):
         the floor of a check's time, for benchmarks."""
         for database, _ in self._databases:
-            scratch = getattr(database._local, "scratch", None)
-            if scratch is None:
-                scratch = database._local.scratch = database.hs.Scratch(database.db)
-            database.db.scan(data, match_event_handler=None, scratch=scratch)
+            database.db.scan(data, match_event_handler=None, scratch=database.scratch())
 
-    def scan(self, text: str, kinds: frozenset[str], data: bytes | None = None) -> Matches:
-        """The matches of the rules of `kinds` (`data`: the text in UTF-8, if at hand)."""
+    def scan(
+        self,
+        text: str,
+        kinds: frozenset[str],
+        data: bytes | None = None,
+        native: bool | None = None,
+    ) -> Matches:
+        """The matches of the rules of `kinds` (`data`: the text in UTF-8, if at hand;
+        `native`: whether to plan with the compiled kernels, None: when they are built)."""
         if data is None:
             data = text.encode("utf-8", "surrogatepass")
+        if NATIVE if native is None else native:
+            return self._scan_native(text, kinds, data)
         events = self.events(data)
         found: Matches = []
         if events:
@@ -256,40 +302,92 @@ class HyperscanScanner:
                 to_cp = _to_code_points(data, {at for ats in by_rule.values() for at in ats})
                 by_rule = {index: [to_cp[at] for at in ats] for index, ats in by_rule.items()}
             # Where to run `re`: clusters of windows, or candidate starts (see the module doc).
-            plans: list[tuple[Rule, list[list[int]] | list[int]]] = []
-            lowered_regions: list[tuple[int, int]] = []
+            plans: list[tuple[Rule, list[int]]] = []
             by_event = self._by_event
             for index in sorted(by_rule):
                 rule = by_event[index]
                 if rule.kind not in kinds:
                     continue
                 if rule.anchor is None:
-                    clusters = _clusters(rule, text, by_rule[index])
-                    plans.append((rule, clusters))
-                    if rule.lowercase:
-                        reach = rule.width + rule.lookahead + 1
-                        lowered_regions.extend((lo, hi + reach) for lo, hi in clusters)
+                    plans.append((rule, _clusters(rule, text, by_rule[index])))
                 else:
                     starts = sorted({s for start in by_rule[index] for s in (start, start + 1)})
                     plans.append((rule, starts))
-                    if rule.lowercase:
-                        reach = rule.width + rule.lookahead + 1
-                        lowered_regions.append((starts[0], starts[-1] + reach))
-            # A `lowercase` rule runs over the text with its ASCII letters lower-cased: only
-            # where it runs, the rest as it is (so offsets and lookbehinds are unchanged).
-            lowered = _lowered_in(text, lowered_regions) if lowered_regions else text
-            for rule, plan in plans:
-                target = lowered if rule.lowercase else text
-                if rule.anchor is None:
-                    matches = _confirm_windows(rule, target, plan)  # type: ignore[arg-type]
-                else:
-                    matches = _confirm_anchors(rule, target, plan)  # type: ignore[arg-type]
-                if matches:
-                    found.append((rule, matches))
+            found = _confirm(text, plans)
+        return self._add_unreliable(text, kinds, found)
+
+    def _scan_native(self, text: str, kinds: frozenset[str], data: bytes) -> Matches:
+        events = self.native_events(data)
+        found: Matches = []
+        if len(events):
+            wanted = self._wanted.get(kinds)
+            if wanted is None:
+                wanted = self._wanted[kinds] = bytes(r.kind in kinds for r in self._by_event)
+            by_event = self._by_event
+            plans = [
+                (by_event[index], plan)
+                for index, plan in _native.plan(events, data, text, self._plan_rules, wanted)
+            ]
+            found = _confirm(text, plans)
+        return self._add_unreliable(text, kinds, found)
+
+    def _add_unreliable(self, text: str, kinds: frozenset[str], found: Matches) -> Matches:
         for rule in self.unreliable:
             if rule.kind in kinds and (matches := _everywhere(rule, _Texts(text).of(rule))):
                 found.append((rule, matches))
         return found
+
+
+# `_native.plan`'s description of a rule (see _native.c).
+_PLAN_WINDOW = 0x00FFFFFF
+_PLAN_ANCHORED = 0x01000000
+_PLAN_NARROW_SPACE = 0x02000000
+_PLAN_NARROW_NEWLINE = 0x04000000
+
+
+def _plan_rule(rule: Rule) -> int:
+    if rule.anchor is not None:
+        return _PLAN_ANCHORED
+    assert rule.width + 1 <= _PLAN_WINDOW
+    narrow = _narrowing(rule)
+    return (
+        (rule.width + 1)
+        | (_PLAN_NARROW_SPACE if " " in narrow else 0)
+        | (_PLAN_NARROW_NEWLINE if "\n" in narrow else 0)
+    )
+
+
+def _narrowing(rule: Rule) -> str:
+    """The characters after the last of which (before a reported end) a match starts: those a
+    match cannot hold, where that is worth a search per event (a space among them)."""
+    return rule.unspanned if " " in rule.unspanned else ""
+
+
+def _confirm(text: str, plans: list[tuple[Rule, list[int]]]) -> Matches:
+    """The matches of each rule where its plan says (`_clusters`, or candidate starts)."""
+    lowered_regions: list[tuple[int, int]] = []
+    for rule, plan in plans:
+        if rule.lowercase:
+            reach = rule.width + rule.lookahead + 1
+            if rule.anchor is None:
+                lowered_regions.extend(
+                    (plan[i], plan[i + 1] + reach) for i in range(0, len(plan), 2)
+                )
+            else:
+                lowered_regions.append((plan[0], plan[-1] + reach))
+    # A `lowercase` rule runs over the text with its ASCII letters lower-cased: only where it
+    # runs, the rest as it is (so offsets and lookbehinds are unchanged).
+    lowered = _lowered_in(text, lowered_regions) if lowered_regions else text
+    found: Matches = []
+    for rule, plan in plans:
+        target = lowered if rule.lowercase else text
+        if rule.anchor is None:
+            matches = _confirm_windows(rule, target, plan)
+        else:
+            matches = _confirm_anchors(rule, target, plan)
+        if matches:
+            found.append((rule, matches))
+    return found
 
 
 def _to_code_points(data: bytes, offsets: set[int]) -> dict[int, int]:
@@ -330,12 +428,12 @@ def _lowered_in(text: str, regions: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def _clusters(rule: Rule, text: str, ends: list[int]) -> list[list[int]]:
-    """The windows of the reported ends, merged where they overlap: [start, last end]."""
+def _clusters(rule: Rule, text: str, ends: list[int]) -> list[int]:
+    """The windows of the reported ends, merged where they overlap: start, last end, start,
+    last end, ... (flat)."""
     back = rule.width + 1
-    # Narrowed where a match holds no space (nor newline): worth a search per event there.
-    narrow = rule.unspanned if " " in rule.unspanned else ""
-    clusters: list[list[int]] = []
+    narrow = _narrowing(rule)
+    clusters: list[int] = []
     last = -1
     for end in sorted(set(ends)):  # window starts never decrease as their ends increase
         lo = end - back if end > back else 0
@@ -344,19 +442,20 @@ def _clusters(rule: Rule, text: str, ends: list[int]) -> list[list[int]]:
             if before >= 0:
                 lo = before + 1
         if clusters and lo <= last:  # overlaps the cluster before: extend it
-            clusters[-1][1] = last = end
+            clusters[-1] = last = end
         else:
-            clusters.append([lo, end])
+            clusters += (lo, end)
             last = end
     return clusters
 
 
-def _confirm_windows(rule: Rule, text: str, clusters: list[list[int]]) -> list[re.Match[str]]:
+def _confirm_windows(rule: Rule, text: str, clusters: list[int]) -> list[re.Match[str]]:
     n = len(text)
     reach = rule.width + rule.lookahead + 1
     matches: list[re.Match[str]] = []
     finditer = rule.regex.finditer
-    for lo, hi in clusters:
+    for i in range(0, len(clusters), 2):
+        lo, hi = clusters[i], clusters[i + 1]
         for m in finditer(text, lo, min(n, hi + reach)):
             if m.start() > hi:
                 break
