@@ -15,6 +15,12 @@ Hyperscan, then runs `re` only where Hyperscan says a rule can match:
   still see the text before it) with the text cut `width + lookahead + 1` past the cluster's
   end gives exactly the matches `finditer` over the whole text gives in that cluster: no match
   can cross a cluster's edge, and a match the cut could invent would have to start after it.
+  Cut `lookahead + 1` past it, it gives them too, or a match that ends after the cluster's
+  last reported end: every match of the cluster ends there at the latest (its event is in
+  the cluster), and a match the cut changes would have had to look at the cut, so ends after
+  that end; then the cluster is searched again with the longer cut. (The long cut has
+  `finditer` try every position up to a window's width past the cluster, where no match of
+  the cluster starts.)
 - a rule with an anchor gets the start of every place the anchor matches (Hyperscan's
   leftmost start of match); `re` can only match at those (or one character after), so trying
   `regex.match` at each candidate in order, skipping those inside the last match, is
@@ -450,15 +456,26 @@ def _clusters(rule: Rule, text: str, ends: list[int]) -> list[int]:
 
 
 def _confirm_windows(rule: Rule, text: str, clusters: list[int]) -> list[re.Match[str]]:
+    """`finditer` in each cluster, the text cut just past its last reported end (see the module
+    doc: every match of a cluster ends there at the latest); a match the cut could change
+    ends after it, and then the cluster is searched again, the text cut where no match
+    starting in the cluster can reach."""
     n = len(text)
-    reach = rule.width + rule.lookahead + 1
+    tight = rule.lookahead + 1
+    reach = rule.width + tight
     matches: list[re.Match[str]] = []
     finditer = rule.regex.finditer
     for i in range(0, len(clusters), 2):
         lo, hi = clusters[i], clusters[i + 1]
-        for m in finditer(text, lo, min(n, hi + reach)):
+        cluster: list[re.Match[str]] = []
+        for m in finditer(text, lo, min(n, hi + tight)):
             if m.start() > hi:
                 break
+            if m.end() > hi:  # the cut may have made it: again, uncut
+                cluster = [m for m in finditer(text, lo, min(n, hi + reach)) if m.start() <= hi]
+                break
+            cluster.append(m)
+        for m in cluster:
             matches.append(m)
             if rule.max_matches is not None and len(matches) >= rule.max_matches:
                 return matches
