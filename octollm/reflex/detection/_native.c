@@ -1,14 +1,16 @@
 /* Compiled kernels of the detection engine (optional: the pure-Python code gives the same
  * results; see native.py, which loads this module and says how each kernel maps onto Python).
  *
- * fold(text, table, high) -> (folded, deleted)
+ * fold(text, table, high, bits) -> (folded, deleted)
  *     normalize.fold's folding of a non-ASCII `text`, character by character: the stretches
  *     (from a character beyond ASCII to the end of its line, or to the first run of 256 ASCII
  *     characters before it), the test of whether a stretch is folded, and the folding itself.
  *     `table`: for each code point below TABLE_SIZE a uint32, `high`: sorted (code point,
  *     uint32) pairs for the code points above it; a uint32 is the folded code point (itself
- *     when it is not folded) | ALWAYS (folded wherever it is) | DELETED. Returns `text` itself
- *     when nothing changes; `deleted`: whether characters were deleted.
+ *     when it is not folded) | ALWAYS (folded wherever it is) | DELETED; `bits`: two bitmaps
+ *     of the code points below TABLE_SIZE, those with ALWAYS, then those folded (small: the
+ *     table is only read for those). Returns `text` itself when nothing changes; `deleted`:
+ *     whether characters were deleted.
  *
  * Events()
  *     A Hyperscan match handler that keeps (rule + `offset`, start, end) of each event in C
@@ -52,102 +54,185 @@ lookup(Py_UCS4 c, const uint32_t *table, const uint32_t *high, Py_ssize_t n_high
     return c;
 }
 
+#define BITMAP_BYTES (TABLE_SIZE / 8)
+
+/* Whether `c` is folded wherever it is */
+static inline int
+is_always(Py_UCS4 c, const unsigned char *always, const uint32_t *high, Py_ssize_t n_high)
+{
+    if (c < TABLE_SIZE)
+        return (always[c >> 3] >> (c & 7)) & 1;
+    return (lookup(c, NULL, high, n_high) & ALWAYS) != 0;
+}
+
+/* Whether `c` may be folded (then `lookup` says to what) */
+static inline int
+is_folded(Py_UCS4 c, const unsigned char *folded)
+{
+    return c >= TABLE_SIZE || ((folded[c >> 3] >> (c & 7)) & 1);
+}
+
 static inline int
 is_letter(Py_UCS4 c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* One pass a stretch finds its end and whether it is folded; a second folds it. Written for
+ * each kind of string (T: Py_UCS1, Py_UCS2, Py_UCS4); `out` is in the same kind (a folded
+ * character is never wider than its original), allocated once a stretch changes. */
+#define DEFINE_FOLD(NAME, T)                                                                    \
+    static int NAME(const T *s, Py_ssize_t n, const uint32_t *table, const uint32_t *high,     \
+                    Py_ssize_t n_high, const unsigned char *bits, T **out_p,                   \
+                    Py_ssize_t *written_p, Py_UCS4 *max_p, int *deleted_p)                     \
+    {                                                                                           \
+        const unsigned char *always = bits, *folds = bits + BITMAP_BYTES;                       \
+        T *out = NULL;                                                                          \
+        Py_ssize_t written = 0, copied = 0;                                                     \
+        Py_UCS4 max = 0;                                                                        \
+        Py_ssize_t i = 0;                                                                       \
+        while (i < n) {                                                                         \
+            Py_ssize_t start = i;                                                               \
+            while (start < n && s[start] < 0x80)                                                \
+                start++;                                                                        \
+            if (start >= n)                                                                     \
+                break;                                                                          \
+            /* an ASCII letter touching a character beyond ASCII, from the one before */       \
+            Py_UCS4 before = start > 0 ? s[start - 1] : 0;                                      \
+            int needs = is_letter(before);                                                      \
+            Py_ssize_t end = start, run = 0;                                                    \
+            for (; end < n; end++) {                                                            \
+                Py_UCS4 c = s[end];                                                             \
+                if (c < 0x80) {                                                                 \
+                    if (!needs && before >= 0x80 && is_letter(c))                               \
+                        needs = 1;                                                              \
+                    if (c == '\n')                                                              \
+                        break;                                                                  \
+                    if (++run == ASCII_STRETCH) {                                               \
+                        end -= ASCII_STRETCH - 1;                                               \
+                        break;                                                                  \
+                    }                                                                           \
+                }                                                                               \
+                else {                                                                          \
+                    run = 0;                                                                    \
+                    if (!needs)                                                                 \
+                        needs = is_letter(before) || (c >= 0xC0 && c <= 0x24F) ||              \
+                                (c >= 0x1E00 && c <= 0x1EFF) ||                                 \
+                                is_always(c, always, high, n_high);                             \
+                }                                                                               \
+                before = c;                                                                     \
+            }                                                                                   \
+            if (needs) {                                                                        \
+                for (Py_ssize_t k = start; k < end; k++) {                                      \
+                    Py_UCS4 c = s[k];                                                           \
+                    if (c < 0x80 || !is_folded(c, folds))                                       \
+                        continue;                                                               \
+                    uint32_t v = lookup(c, table, high, n_high);                                \
+                    if ((v & CODE_POINT) == c && !(v & DELETED))                                \
+                        continue;                                                               \
+                    if (out == NULL) {                                                          \
+                        out = PyMem_Malloc((size_t)n * sizeof(T));                              \
+                        if (out == NULL)                                                        \
+                            return -1;                                                          \
+                    }                                                                           \
+                    for (; copied < k; copied++) {                                              \
+                        T kept = s[copied];                                                     \
+                        max = kept > max ? kept : max;                                          \
+                        out[written++] = kept;                                                  \
+                    }                                                                           \
+                    copied = k + 1;                                                             \
+                    if (v & DELETED) {                                                          \
+                        *deleted_p = 1;                                                         \
+                    }                                                                           \
+                    else {                                                                      \
+                        Py_UCS4 folded = v & CODE_POINT;                                        \
+                        max = folded > max ? folded : max;                                      \
+                        out[written++] = (T)folded;                                             \
+                    }                                                                           \
+                }                                                                               \
+            }                                                                                   \
+            i = end;                                                                            \
+        }                                                                                       \
+        if (out != NULL) {                                                                      \
+            for (; copied < n; copied++) {                                                      \
+                T kept = s[copied];                                                             \
+                max = kept > max ? kept : max;                                                  \
+                out[written++] = kept;                                                          \
+            }                                                                                   \
+        }                                                                                       \
+        *out_p = out;                                                                           \
+        *written_p = written;                                                                   \
+        *max_p = max;                                                                           \
+        return 0;                                                                               \
+    }
+
+DEFINE_FOLD(fold_ucs1, Py_UCS1)
+DEFINE_FOLD(fold_ucs2, Py_UCS2)
+DEFINE_FOLD(fold_ucs4, Py_UCS4)
+
+/* `out` (of `kind`, `written` characters up to `max`) as a str */
+static PyObject *
+folded_str(int kind, const void *out, Py_ssize_t written, Py_UCS4 max)
+{
+    PyObject *folded = PyUnicode_New(written, max);
+    if (folded == NULL)
+        return NULL;
+    int to_kind = PyUnicode_KIND(folded);
+    void *to = PyUnicode_DATA(folded);
+    if (to_kind == kind) {
+        memcpy(to, out, (size_t)written * (size_t)kind);
+        return folded;
+    }
+    for (Py_ssize_t k = 0; k < written; k++)
+        PyUnicode_WRITE(to_kind, to, k, PyUnicode_READ(kind, out, k));
+    return folded;
+}
+
 static PyObject *
 fold(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyBytes_Check(args[1]) ||
-        !PyBytes_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "fold(text: str, table: bytes, high: bytes)");
+    if (nargs != 4 || !PyUnicode_Check(args[0]) || !PyBytes_Check(args[1]) ||
+        !PyBytes_Check(args[2]) || !PyBytes_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "fold(text: str, table: bytes, high: bytes, bits: bytes)");
         return NULL;
     }
     PyObject *text = args[0];
-    if (PyBytes_GET_SIZE(args[1]) != TABLE_SIZE * 4 || PyBytes_GET_SIZE(args[2]) % 8) {
+    if (PyBytes_GET_SIZE(args[1]) != TABLE_SIZE * 4 || PyBytes_GET_SIZE(args[2]) % 8 ||
+        PyBytes_GET_SIZE(args[3]) != 2 * BITMAP_BYTES) {
         PyErr_SetString(PyExc_ValueError, "fold: bad tables");
         return NULL;
     }
     const uint32_t *table = (const uint32_t *)PyBytes_AS_STRING(args[1]);
     const uint32_t *high = (const uint32_t *)PyBytes_AS_STRING(args[2]);
     Py_ssize_t n_high = PyBytes_GET_SIZE(args[2]) / 8;
+    const unsigned char *bits = (const unsigned char *)PyBytes_AS_STRING(args[3]);
 
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    Py_UCS4 *out = NULL;  /* the folded text, once a stretch changes */
-    Py_ssize_t written = 0, copied = 0;  /* out[:written] is text[:copied] folded */
-    int deleted = 0;
-    Py_ssize_t i = 0;
-
-    while (i < n) {
-        Py_ssize_t start = i;
-        while (start < n && PyUnicode_READ(kind, data, start) < 0x80)
-            start++;
-        if (start >= n)
-            break;
-        Py_ssize_t end = start, run = 0;
-        while (end < n) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, end);
-            if (c == '\n')
-                break;
-            if (c < 0x80) {
-                if (++run == ASCII_STRETCH) {
-                    end -= ASCII_STRETCH - 1;
-                    break;
-                }
-            }
-            else {
-                run = 0;
-            }
-            end++;
-        }
-        int needs = 0;
-        for (Py_ssize_t k = start; k < end && !needs; k++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, k);
-            needs = (c >= 0xC0 && c <= 0x24F) || (c >= 0x1E00 && c <= 0x1EFF) ||
-                    (c >= 0x80 && (lookup(c, table, high, n_high) & ALWAYS));
-        }
-        if (!needs) {  /* an ASCII letter touching a character beyond ASCII */
-            Py_ssize_t lo = start > 0 ? start - 1 : 0;
-            Py_ssize_t hi = end < n ? end : n - 1;
-            Py_UCS4 before = PyUnicode_READ(kind, data, lo);
-            for (Py_ssize_t k = lo + 1; k <= hi && !needs; k++) {
-                Py_UCS4 c = PyUnicode_READ(kind, data, k);
-                needs = (is_letter(before) && c >= 0x80) || (before >= 0x80 && is_letter(c));
-                before = c;
-            }
-        }
-        if (needs) {
-            for (Py_ssize_t k = start; k < end; k++) {
-                Py_UCS4 c = PyUnicode_READ(kind, data, k);
-                uint32_t v = c < 0x80 ? c : lookup(c, table, high, n_high);
-                if ((v & CODE_POINT) == c && !(v & DELETED))
-                    continue;
-                if (out == NULL) {
-                    out = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(Py_UCS4));
-                    if (out == NULL)
-                        return PyErr_NoMemory();
-                }
-                for (; copied < k; copied++)
-                    out[written++] = PyUnicode_READ(kind, data, copied);
-                copied = k + 1;
-                if (v & DELETED)
-                    deleted = 1;
-                else
-                    out[written++] = v & CODE_POINT;
-            }
-        }
-        i = end;
+    void *out = NULL;
+    Py_ssize_t written = 0;
+    Py_UCS4 max = 0;
+    int deleted = 0, failed;
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        failed = fold_ucs1(data, n, table, high, n_high, bits, (Py_UCS1 **)&out, &written, &max,
+                           &deleted);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        failed = fold_ucs2(data, n, table, high, n_high, bits, (Py_UCS2 **)&out, &written, &max,
+                           &deleted);
+        break;
+    default:
+        failed = fold_ucs4(data, n, table, high, n_high, bits, (Py_UCS4 **)&out, &written, &max,
+                           &deleted);
     }
+    if (failed)
+        return PyErr_NoMemory();
     if (out == NULL)
         return Py_BuildValue("(OO)", text, Py_False);
-    for (; copied < n; copied++)
-        out[written++] = PyUnicode_READ(kind, data, copied);
-    PyObject *folded = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, written);
+    PyObject *folded = folded_str(kind, out, written, max);
     PyMem_Free(out);
     if (folded == NULL)
         return NULL;

@@ -423,18 +423,23 @@ _NATIVE_DELETED = 0x40000000
 
 
 @functools.cache
-def _native_tables() -> tuple[bytes, bytes]:
+def _native_tables() -> tuple[bytes, bytes, bytes]:
     table = array.array("I", range(_NATIVE_TABLE_SIZE))
     high: list[int] = []
+    always = bytearray(_NATIVE_TABLE_SIZE // 8)
+    folded = bytearray(_NATIVE_TABLE_SIZE // 8)
     for cp, target in sorted(MIXED_TABLE.items()):
         value = (cp | _NATIVE_DELETED) if target is None else target
         if cp in ALWAYS_TABLE:
             value |= _NATIVE_ALWAYS
         if cp < _NATIVE_TABLE_SIZE:
             table[cp] = value
+            folded[cp >> 3] |= 1 << (cp & 7)
+            if cp in ALWAYS_TABLE:
+                always[cp >> 3] |= 1 << (cp & 7)
         else:
             high.extend((cp, value))
-    return table.tobytes(), array.array("I", high).tobytes()
+    return table.tobytes(), array.array("I", high).tobytes(), bytes(always + folded)
 
 
 def fold_native(text: str) -> Folded:
