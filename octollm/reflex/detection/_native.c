@@ -30,6 +30,10 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The version of the calls and tables above, checked by normalize.py: a stale build (one not
+ * rebuilt after this file changed) is not used. */
+#define NATIVE_ABI 2
+
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
 #define DELETED 0x40000000u
@@ -570,7 +574,8 @@ PyInit__native(void)
     if (m == NULL)
         return NULL;
     Py_INCREF(&EventsType);
-    if (PyModule_AddObject(m, "Events", (PyObject *)&EventsType) < 0) {
+    if (PyModule_AddIntConstant(m, "ABI", NATIVE_ABI) < 0 ||
+        PyModule_AddObject(m, "Events", (PyObject *)&EventsType) < 0) {
         Py_DECREF(&EventsType);
         Py_DECREF(m);
         return NULL;

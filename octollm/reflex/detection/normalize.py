@@ -411,9 +411,15 @@ def fold_python(text: str) -> Folded:
 
 # --- the compiled folding ------------------------------------------------------------------------
 
+# The version of `_native`'s calls and tables this code expects (`NATIVE_ABI` in _native.c): a
+# build left from an older _native.c (`pip install -e .` not run again) is not used.
+_NATIVE_ABI = 2
+
 try:
     from octollm.reflex.detection import _native  # type: ignore[attr-defined]
-except ImportError:  # not built: the pure-Python folding, the same results
+except ImportError:  # not built: the pure-Python code, the same results
+    _native = None
+if getattr(_native, "ABI", None) != _NATIVE_ABI:
     _native = None
 
 # The layout of `_native.fold`'s tables (see _native.c).
