@@ -24,6 +24,16 @@
  *     another's clusters of windows (flat: lo, hi, lo, hi, ...; scanner._clusters). `rules`:
  *     an int32 a rule, its window (`Rule.width + 1`) | ANCHORED | NARROW_SPACE |
  *     NARROW_NEWLINE.
+ *
+ * lowered_regions(plans, reaches) -> [(lo, hi), ...]
+ *     scanner._confirm's regions of the text a `lowercase` rule runs on (`reaches`: an int32
+ *     a rule, `Rule.width + Rule.lookahead + 1` for a `lowercase` rule, negated for an
+ *     anchored one, else 0).
+ *
+ * confirm(plans, text, lowered, rules) -> [(rule, matches), ...]
+ *     scanner._confirm's loop, rules in order: `re` where each plan says (`_confirm_windows`,
+ *     `_confirm_anchors`). `rules[i]`: (the Rule, its regex's finditer or match, anchored,
+ *     lowercase, tight cut, long cut, max matches or -1); a lowercase rule runs on `lowered`.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -32,7 +42,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 2
+#define NATIVE_ABI 3
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -552,7 +562,250 @@ error:
     return NULL;
 }
 
+/* --- confirmation ------------------------------------------------------------------------- */
+
+static PyObject *
+lowered_regions(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyBytes_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "lowered_regions(plans: list, reaches: bytes)");
+        return NULL;
+    }
+    const int32_t *reaches = (const int32_t *)PyBytes_AS_STRING(args[1]);
+    Py_ssize_t n_rules = PyBytes_GET_SIZE(args[1]) / 4;
+    PyObject *regions = PyList_New(0);
+    if (regions == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(args[0]); i++) {
+        PyObject *item = PyList_GET_ITEM(args[0], i);
+        Py_ssize_t rule = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+        PyObject *plan = PyTuple_GET_ITEM(item, 1);
+        if (rule < 0 || rule >= n_rules) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "lowered_regions: an unknown rule");
+            goto error;
+        }
+        Py_ssize_t reach = reaches[rule], n = PyList_GET_SIZE(plan);
+        if (reach == 0 || n == 0)
+            continue;
+        /* windows: each cluster; candidate starts: from the first to the last */
+        int anchored = reach < 0;
+        reach = anchored ? -reach : reach;
+        Py_ssize_t step = anchored ? n : 2;
+        for (Py_ssize_t k = 0; k < n; k += step) {
+            Py_ssize_t lo = PyLong_AsSsize_t(PyList_GET_ITEM(plan, k));
+            Py_ssize_t hi = PyLong_AsSsize_t(PyList_GET_ITEM(plan, anchored ? n - 1 : k + 1));
+            PyObject *region = Py_BuildValue("(nn)", lo, hi + reach);
+            if (region == NULL || PyList_Append(regions, region) < 0) {
+                Py_XDECREF(region);
+                goto error;
+            }
+            Py_DECREF(region);
+        }
+    }
+    return regions;
+error:
+    Py_DECREF(regions);
+    return NULL;
+}
+
+static int
+match_span(PyObject *m, Py_ssize_t *start, Py_ssize_t *end)
+{
+    static PyObject *span_name = NULL;
+    if (span_name == NULL && (span_name = PyUnicode_InternFromString("span")) == NULL)
+        return -1;
+    PyObject *span = PyObject_CallMethodNoArgs(m, span_name);
+    if (span == NULL)
+        return -1;
+    *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+    *end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+    Py_DECREF(span);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* regex.finditer(text, lo, cut) or regex.match(text, start) */
+static PyObject *
+call3(PyObject *method, PyObject *text, Py_ssize_t a, Py_ssize_t b, int two)
+{
+    PyObject *x = PyLong_FromSsize_t(a), *y = two ? NULL : PyLong_FromSsize_t(b);
+    if (x == NULL || (!two && y == NULL)) {
+        Py_XDECREF(x);
+        Py_XDECREF(y);
+        return NULL;
+    }
+    PyObject *argv[3] = {text, x, y};
+    PyObject *result = PyObject_Vectorcall(method, argv, two ? 2 : 3, NULL);
+    Py_DECREF(x);
+    Py_XDECREF(y);
+    return result;
+}
+
+/* _confirm_windows: appends to `matches`; returns 1 when max_matches is reached, -1 on error */
+static int
+confirm_windows(PyObject *finditer, PyObject *text, PyObject *clusters, Py_ssize_t tight,
+                Py_ssize_t reach, Py_ssize_t max_matches, PyObject *matches)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *cluster = PyList_New(0);
+    if (cluster == NULL)
+        return -1;
+    for (Py_ssize_t i = 0; i + 1 < PyList_GET_SIZE(clusters); i += 2) {
+        Py_ssize_t lo = PyLong_AsSsize_t(PyList_GET_ITEM(clusters, i));
+        Py_ssize_t hi = PyLong_AsSsize_t(PyList_GET_ITEM(clusters, i + 1));
+        if (PyErr_Occurred())
+            goto error;
+        if (PyList_SetSlice(cluster, 0, PyList_GET_SIZE(cluster), NULL) < 0)
+            goto error;
+        for (int uncut = 0; uncut < 2; uncut++) {
+            Py_ssize_t cut = hi + (uncut ? reach : tight);
+            PyObject *iterator = call3(finditer, text, lo, cut < n ? cut : n, 0);
+            if (iterator == NULL)
+                goto error;
+            int again = 0;
+            PyObject *m;
+            while ((m = PyIter_Next(iterator)) != NULL) {
+                Py_ssize_t start, end;
+                if (match_span(m, &start, &end) < 0) {
+                    Py_DECREF(m);
+                    Py_DECREF(iterator);
+                    goto error;
+                }
+                if (start > hi) {
+                    Py_DECREF(m);
+                    break;
+                }
+                if (!uncut && end > hi) { /* the cut may have made it: again, uncut */
+                    Py_DECREF(m);
+                    again = 1;
+                    break;
+                }
+                int failed = PyList_Append(cluster, m);
+                Py_DECREF(m);
+                if (failed < 0) {
+                    Py_DECREF(iterator);
+                    goto error;
+                }
+            }
+            Py_DECREF(iterator);
+            if (PyErr_Occurred())
+                goto error;
+            if (!again)
+                break;
+            if (PyList_SetSlice(cluster, 0, PyList_GET_SIZE(cluster), NULL) < 0)
+                goto error;
+        }
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(cluster); k++) {
+            if (PyList_Append(matches, PyList_GET_ITEM(cluster, k)) < 0)
+                goto error;
+            if (max_matches >= 0 && PyList_GET_SIZE(matches) >= max_matches) {
+                Py_DECREF(cluster);
+                return 1;
+            }
+        }
+    }
+    Py_DECREF(cluster);
+    return 0;
+error:
+    Py_DECREF(cluster);
+    return -1;
+}
+
+/* _confirm_anchors */
+static int
+confirm_anchors(PyObject *match, PyObject *text, PyObject *candidates, Py_ssize_t max_matches,
+                PyObject *matches)
+{
+    Py_ssize_t position = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(candidates); i++) {
+        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(candidates, i));
+        if (start == -1 && PyErr_Occurred())
+            return -1;
+        if (start < position)
+            continue;
+        PyObject *m = call3(match, text, start, 0, 1);
+        if (m == NULL)
+            return -1;
+        if (m == Py_None) {
+            Py_DECREF(m);
+            continue;
+        }
+        Py_ssize_t s, e;
+        int failed = match_span(m, &s, &e) < 0 || PyList_Append(matches, m) < 0;
+        Py_DECREF(m);
+        if (failed)
+            return -1;
+        if (max_matches >= 0 && PyList_GET_SIZE(matches) >= max_matches)
+            return 1;
+        position = e > s ? e : s + 1;
+    }
+    return 0;
+}
+
+static PyObject *
+confirm(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyUnicode_Check(args[2]) || !PyTuple_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "confirm(plans: list, text: str, lowered: str, rules: tuple)");
+        return NULL;
+    }
+    PyObject *plans = args[0], *rules = args[3];
+    PyObject *found = PyList_New(0);
+    if (found == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(plans); i++) {
+        PyObject *item = PyList_GET_ITEM(plans, i);
+        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+        PyObject *plan = PyTuple_GET_ITEM(item, 1);
+        if (index < 0 || index >= PyTuple_GET_SIZE(rules)) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "confirm: an unknown rule");
+            goto error;
+        }
+        PyObject *info = PyTuple_GET_ITEM(rules, index);
+        PyObject *rule = PyTuple_GET_ITEM(info, 0), *method = PyTuple_GET_ITEM(info, 1);
+        int anchored = PyObject_IsTrue(PyTuple_GET_ITEM(info, 2));
+        int lowercase = PyObject_IsTrue(PyTuple_GET_ITEM(info, 3));
+        Py_ssize_t tight = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 4));
+        Py_ssize_t reach = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 5));
+        Py_ssize_t max_matches = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 6));
+        if (PyErr_Occurred())
+            goto error;
+        PyObject *target = lowercase ? args[2] : args[1];
+        PyObject *matches = PyList_New(0);
+        if (matches == NULL)
+            goto error;
+        int done = anchored
+                       ? confirm_anchors(method, target, plan, max_matches, matches)
+                       : confirm_windows(method, target, plan, tight, reach, max_matches, matches);
+        if (done < 0) {
+            Py_DECREF(matches);
+            goto error;
+        }
+        if (PyList_GET_SIZE(matches) > 0) {
+            PyObject *pair = PyTuple_Pack(2, rule, matches);
+            if (pair == NULL || PyList_Append(found, pair) < 0) {
+                Py_XDECREF(pair);
+                Py_DECREF(matches);
+                goto error;
+            }
+            Py_DECREF(pair);
+        }
+        Py_DECREF(matches);
+    }
+    return found;
+error:
+    Py_DECREF(found);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"lowered_regions", (PyCFunction)(void (*)(void))lowered_regions, METH_FASTCALL,
+     "lowered_regions(plans, reaches) -> [(lo, hi), ...]: where lowercase rules run."},
+    {"confirm", (PyCFunction)(void (*)(void))confirm, METH_FASTCALL,
+     "confirm(plans, text, lowered, rules) -> [(rule, matches), ...]: re where planned."},
     {"plan", (PyCFunction)(void (*)(void))plan, METH_FASTCALL,
      "plan(events, data, text, rules, wanted) -> [(rule, positions), ...]: where re runs."},
     {"fold", (PyCFunction)(void (*)(void))fold, METH_FASTCALL,

@@ -28,9 +28,9 @@ Hyperscan, then runs `re` only where Hyperscan says a rule can match:
 
 Hyperscan sees the text as UTF-8; its byte offsets are turned back into code-point offsets.
 
-With the compiled kernels (`_native.c`, when built), the events are kept in C and the planning
-(positions by rule, code points, windows and their clusters, candidate starts) is done in C;
-only the `re` confirmation runs in Python, on the same plans.
+With the compiled kernels (`_native.c`, when built), the events are kept in C, and the planning
+(positions by rule, code points, windows and their clusters, candidate starts) and the loops
+of the confirmation are C; `re` itself confirms, on the same plans, as in the Python path.
 """
 
 from __future__ import annotations
@@ -251,8 +251,11 @@ class HyperscanScanner:
         self.unreliable.sort(key=lambda rule: position[rule.name])
         # What an event says: where an anchored rule's match starts, or where another's ends.
         self._anchored = [rule.anchor is not None for rule in self._by_event]
-        # The rules as `_native.plan` reads them, and which are wanted, by kinds.
+        # The rules as `_native.plan`, `lowered_regions` and `confirm` read them, and which
+        # are wanted, by kinds.
         self._plan_rules = array.array("i", map(_plan_rule, self._by_event)).tobytes()
+        self._reaches = array.array("i", map(_lowered_reach, self._by_event)).tobytes()
+        self._confirmers = tuple(map(_confirmer, self._by_event))
         self._wanted: dict[frozenset[str], bytes] = {}
         self._local = threading.local()
 
@@ -329,12 +332,10 @@ class HyperscanScanner:
             wanted = self._wanted.get(kinds)
             if wanted is None:
                 wanted = self._wanted[kinds] = bytes(r.kind in kinds for r in self._by_event)
-            by_event = self._by_event
-            plans = [
-                (by_event[index], plan)
-                for index, plan in _native.plan(events, data, text, self._plan_rules, wanted)
-            ]
-            found = _confirm(text, plans)
+            plans = _native.plan(events, data, text, self._plan_rules, wanted)
+            regions = _native.lowered_regions(plans, self._reaches)
+            lowered = _lowered_in(text, regions) if regions else text
+            found = _native.confirm(plans, text, lowered, self._confirmers)
         return self._add_unreliable(text, kinds, found)
 
     def _add_unreliable(self, text: str, kinds: frozenset[str], found: Matches) -> Matches:
@@ -360,6 +361,29 @@ def _plan_rule(rule: Rule) -> int:
         (rule.width + 1)
         | (_PLAN_NARROW_SPACE if " " in narrow else 0)
         | (_PLAN_NARROW_NEWLINE if "\n" in narrow else 0)
+    )
+
+
+def _lowered_reach(rule: Rule) -> int:
+    """`_native.lowered_regions`' description of a rule (see _native.c)."""
+    if not rule.lowercase:
+        return 0
+    reach = rule.width + rule.lookahead + 1
+    return -reach if rule.anchor is not None else reach
+
+
+def _confirmer(rule: Rule) -> tuple[Rule, Any, bool, bool, int, int, int]:
+    """`_native.confirm`'s description of a rule (see _native.c, `_confirm_windows`)."""
+    anchored = rule.anchor is not None
+    tight = rule.lookahead + 1
+    return (
+        rule,
+        rule.regex.match if anchored else rule.regex.finditer,
+        anchored,
+        rule.lowercase,
+        tight,
+        rule.width + tight,
+        -1 if rule.max_matches is None else rule.max_matches,
     )
 
 
