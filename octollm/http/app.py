@@ -20,7 +20,6 @@ import yaml
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import Lifespan, LifespanMiddleware
-from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
@@ -41,6 +40,7 @@ from octollm.http.limits import (
 from octollm.http.metrics import HttpMetrics, MetricsMiddleware
 from octollm.http.operation_middleware import HeaderArgumentsMiddleware, NegotiationMiddleware
 from octollm.http.request_context import RequestContextMiddleware
+from octollm.http.request_validation import PlannedRequestValidationMiddleware
 
 BASE_PATH = "/api/v1"
 SWAGGER_UI_PATH = "/ui"  # the Swagger UI, under BASE_PATH beside the spec (openapi.json)
@@ -130,7 +130,7 @@ def build_app(
         HeaderArgumentsMiddleware,
         *rate_limit,
         SecurityMiddleware,
-        RequestValidationMiddleware,
+        PlannedRequestValidationMiddleware,
         ResponseValidationMiddleware,
         LifespanMiddleware,
         ContextMiddleware,

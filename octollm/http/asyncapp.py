@@ -12,7 +12,6 @@ what this relies on.
 
 from __future__ import annotations
 
-import functools
 import typing as t
 
 from connexion import AsyncApp
@@ -25,11 +24,14 @@ from octollm.http.handler_call import HandlerCall
 
 
 class PlannedOperation(AsyncOperation):
-    """An operation whose handler call is planned at its first request."""
+    """An operation whose handler call is planned when the app is built (so an operation it
+    cannot plan fails the start, not a request)."""
 
     def __init__(self, *args: t.Any, operation: AbstractOperation, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        self.operation = operation
+        self.call = HandlerCall(
+            operation, self._fn, jsonifier=self.jsonifier, pythonic_params=self.pythonic_params
+        )
 
     @classmethod
     def from_operation(  # type: ignore[override]
@@ -41,15 +43,6 @@ class PlannedOperation(AsyncOperation):
             operation_id=operation.operation_id,
             pythonic_params=pythonic_params,
             operation=operation,
-        )
-
-    @functools.cached_property
-    def call(self) -> HandlerCall:
-        return HandlerCall(
-            self.operation,
-            self._fn,
-            jsonifier=self.jsonifier,
-            pythonic_params=self.pythonic_params,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

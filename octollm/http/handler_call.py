@@ -41,7 +41,7 @@ from connexion.decorators.parameter import (
     unwrap_decorators,
 )
 from connexion.decorators.response import BaseResponseDecorator
-from connexion.exceptions import NonConformingResponseHeaders, TypeValidationError
+from connexion.exceptions import NonConformingResponseHeaders
 from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.jsonifier import Jsonifier
 from connexion.lifecycle import ConnexionResponse
@@ -79,16 +79,11 @@ def _converter(param: dict) -> t.Callable[[t.Any], t.Any] | None:
     return lambda value: _get_val_from_param(value, param)
 
 
-def _coerced(param: dict) -> t.Callable[[t.Any], t.Any]:
-    """connexion's URI parser's coercion of one path value (a failure leaves it to validation)."""
-
-    def coerce(value: t.Any) -> t.Any:
-        try:
-            return utils.coerce_type(param, value, "parameter", param["name"])
-        except TypeValidationError:
-            return value
-
-    return coerce
+def _routed(param: dict, uri_parser: AbstractURIParser) -> t.Callable[[t.Any], t.Any]:
+    """connexion's URI parser's reading of one routed path value: split per the parameter's
+    style when it is an array, then coerced (a failure leaves it to validation)."""
+    name = param["name"]
+    return lambda value: uri_parser.resolve_path({name: value})[name]
 
 
 class HandlerCall:
@@ -119,7 +114,7 @@ class HandlerCall:
             if p["in"] == "path" and "-" not in p["name"]:
                 convert = _converter(p)
                 if convert is not None:
-                    convert = _chain(_coerced(p), convert)
+                    convert = _chain(_routed(p, self.uri_parser), convert)
                 self.path[p["name"]] = (sanitize(p["name"]), convert)
         self.sanitize = sanitize
 
@@ -134,16 +129,19 @@ class HandlerCall:
             schema = p.get("schema", {})
             if name in self.query and ("default" in p or "default" in schema):
                 self.query_defaults[name] = p["default"] if "default" in p else schema["default"]
-        self.object_query = any(
-            p.get("schema", {}).get("type") == "object" for p in query.values()
-        )  # connexion builds defaults of object parameters from their properties: not planned
-        if self.object_query:
-            raise NotImplementedError("object query parameters are not planned")
+        if any(p.get("schema", {}).get("type") == "object" for p in query.values()):
+            # connexion builds their defaults from their properties, and reads deepObject keys
+            raise NotImplementedError(f"{operation.operation_id}: an object query parameter")
 
         self.body_argument: str | None = None
         if operation.method.upper() != "TRACE" and operation.is_request_body_defined:
             name = sanitize(operation.body_name("application/json"))
             if (arguments or has_kwargs) and wanted(name):
+                if not all(utils.is_json_mimetype(m) for m in operation.consumes):
+                    # only JSON bodies reach the handler validated, in the scope (BODY_KEY)
+                    raise NotImplementedError(
+                        f"{operation.operation_id}: a body of {', '.join(operation.consumes)}"
+                    )
                 self.body_argument = name
                 schema = operation.body_schema("application/json")
                 self.body_nullable = utils.is_nullable(schema)

@@ -12,7 +12,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jsonschema
@@ -21,9 +21,11 @@ from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import VALIDATOR_MAP, AbstractRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError, best_match
+from starlette.requests import Request
 from starlette.types import Receive, Scope
 
 from octollm.errors import ApiError
+from octollm.http import quick_schema
 from octollm.http.handler_call import BODY_KEY, resolved_query
 
 _ASCII_BASED = frozenset({"utf-8", "utf8", "ascii", "us-ascii", "latin-1", "iso-8859-1"})
@@ -73,18 +75,37 @@ def _with_defaults(validator_class: type) -> type:
 
 
 _DefaultsValidator = _with_defaults(_SpecValidator)
-_compiled: dict[int, tuple[dict, Any]] = {}
+_KEYWORDS = frozenset(_SpecValidator.VALIDATORS)
+_compiled: dict[int, tuple[dict, Any, quick_schema.Check | None]] = {}
 
 
-def compiled(schema: dict, *, fill_defaults: bool = False) -> Any:
-    """The validator for `schema`, built once (schemas live as long as the app)."""
+def _ecma_matcher(pattern: str) -> Callable[[str], bool]:
+    find = _ecma_regex(pattern).find
+    return lambda text: find(text) is not None
+
+
+def _validators(schema: dict, fill_defaults: bool) -> tuple[dict, Any, quick_schema.Check | None]:
+    """(schema, jsonschema validator, compiled check) for `schema`, built once (schemas live
+    as long as the app)."""
     key = id(schema) * 2 + fill_defaults
     hit = _compiled.get(key)
     if hit is None or hit[0] is not schema:
         cls = _DefaultsValidator if fill_defaults else _SpecValidator
-        hit = (schema, cls(schema, format_checker=FORMAT_CHECKER))
+        quick = quick_schema.compile_check(
+            schema,
+            keywords=_KEYWORDS,
+            formats=FORMAT_CHECKER,
+            pattern=_ecma_matcher,
+            fill_defaults=fill_defaults,
+        )
+        hit = (schema, cls(schema, format_checker=FORMAT_CHECKER), quick)
         _compiled[key] = hit
-    return hit[1]
+    return hit
+
+
+def compiled(schema: dict, *, fill_defaults: bool = False) -> Any:
+    """The jsonschema validator for `schema`, built once."""
+    return _validators(schema, fill_defaults)[1]
 
 
 # --- turning a jsonschema error into a readable ApiError -------------------------------------
@@ -190,8 +211,12 @@ def to_api_error(error: ValidationError, prefix: str = "") -> ApiError:
 
 
 def check(schema: dict, instance: Any, prefix: str = "", *, fill_defaults: bool = False) -> None:
-    """Validate `instance`, raising the most relevant failure as an ApiError."""
-    error = best_match(compiled(schema, fill_defaults=fill_defaults).iter_errors(instance))
+    """Validate `instance`, raising the most relevant failure as an ApiError: the compiled check
+    says "valid" fast; anything else is jsonschema's to find and describe."""
+    _, validator, quick = _validators(schema, fill_defaults)
+    if quick is not None and quick(instance):
+        return
+    error = best_match(validator.iter_errors(instance))
     if error is not None:
         raise to_api_error(error, prefix)
 
@@ -199,43 +224,47 @@ def check(schema: dict, instance: Any, prefix: str = "", *, fill_defaults: bool 
 # --- the validators connexion calls ---------------------------------------------------------
 
 
-def _absent(_param: dict) -> None:
-    return None
-
-
 class SpecParameterValidator(ParameterValidator):
-    """Path, query and header parameters, with the parameter's name as the field."""
+    """Path, query, header and cookie parameters, with the parameter's name as the field.
 
-    def validate_request(self, request: Any) -> None:
-        scope = request.scope
-        has_query = bool(scope.get("query_string"))
-        if self.strict_validation and has_query:
+    Read straight from the ASGI scope: path strings as routed (percent-decoded), the query as
+    connexion's URI parser resolves it (once per request: the handler call reads it too).
+    """
+
+    def validate(self, scope: Scope) -> None:
+        query = resolved_query(scope, self.uri_parser) if scope.get("query_string") else {}
+        if self.strict_validation and query:
             known = [p["name"] for p in self.parameters.get("query", [])]
-            for name in sorted(
-                self.validate_query_parameter_list(request, self.security_query_params)
-            ):
+            allowed = {*known, *(self.security_query_params or [])}
+            for name in sorted(set(query) - allowed):
                 raise ApiError(
                     "VALIDATION_ERROR",
                     f"{name}: unknown query parameter (allowed: {', '.join(known) or 'none'})",
                     {"field": name, "constraint": "additionalProperties"},
                 )
-        matched = scope.get("path_params", {})  # as routed: strings, percent-decoded
-        query = resolved_query(scope, self.uri_parser) if has_query else {}
+        request: list[Request] = []  # built only for what the scope does not hold as is
+
+        def starlette() -> Request:
+            if not request:
+                request.append(Request(scope))
+            return request[0]
+
+        matched = scope.get("path_params", {})
 
         def path(p: dict) -> Any:
             name = p["name"].replace("-", "_")
             if p.get("schema", {}).get("type", "string") == "string":
                 return matched.get(name)  # what connexion's URI parser would give, without it
-            return request.path_params.get(name)  # coerced to the schema's type
+            return self.uri_parser.resolve_path(matched).get(name)  # coerced to the schema's type
 
         sources = {
             "path": path,
-            "query": (lambda p: query.get(p["name"])) if has_query else _absent,
-            "header": lambda p: request.headers.get(p["name"]),
-            "cookie": lambda p: request.cookies.get(p["name"]),
+            "query": lambda p: query.get(p["name"]),
+            "header": lambda p: starlette().headers.get(p["name"]),
+            "cookie": lambda p: starlette().cookies.get(p["name"]),
         }
         for location, get in sources.items():
-            for param in self.parameters.get(location, []):
+            for param in self.parameters.get(location, ()):
                 value = get(param)
                 if value is None:
                     if param.get("required"):
