@@ -46,6 +46,16 @@ class _PlannedValidation(RequestValidationOperation):
     def _body_validators(self) -> dict[tuple[str, str], t.Any]:
         return {}
 
+    @functools.cached_property
+    def _without_content_type(self) -> tuple[str, str]:
+        return super().extract_content_type([])
+
+    def extract_content_type(self, headers: t.Any) -> tuple[str, str]:
+        for key, _ in headers:
+            if key.lower() == b"content-type":
+                return super().extract_content_type(headers)
+        return self._without_content_type  # what connexion assumes: the operation's first
+
     def validate_mime_type(self, mime_type: str) -> None:
         if mime_type in self._accepted:
             return

@@ -231,50 +231,55 @@ class SpecParameterValidator(ParameterValidator):
     connexion's URI parser resolves it (once per request: the handler call reads it too).
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_query = [p["name"] for p in self.parameters.get("query", [])]
+        self.allowed_query = {*self.known_query, *(self.security_query_params or [])}
+        self.plan = [  # (location, name, routed name, as routed, required, schema)
+            (
+                location,
+                p["name"],
+                p["name"].replace("-", "_"),
+                p.get("schema", {}).get("type", "string") == "string",
+                bool(p.get("required")),
+                p.get("schema", {}),
+            )
+            for location in ("path", "query", "header", "cookie")
+            for p in self.parameters.get(location, ())
+        ]
+
     def validate(self, scope: Scope) -> None:
         query = resolved_query(scope, self.uri_parser) if scope.get("query_string") else {}
         if self.strict_validation and query:
-            known = [p["name"] for p in self.parameters.get("query", [])]
-            allowed = {*known, *(self.security_query_params or [])}
-            for name in sorted(set(query) - allowed):
+            for name in sorted(set(query) - self.allowed_query):
+                known = ", ".join(self.known_query) or "none"
                 raise ApiError(
                     "VALIDATION_ERROR",
-                    f"{name}: unknown query parameter (allowed: {', '.join(known) or 'none'})",
+                    f"{name}: unknown query parameter (allowed: {known})",
                     {"field": name, "constraint": "additionalProperties"},
                 )
-        request: list[Request] = []  # built only for what the scope does not hold as is
-
-        def starlette() -> Request:
-            if not request:
-                request.append(Request(scope))
-            return request[0]
-
-        matched = scope.get("path_params", {})
-
-        def path(p: dict) -> Any:
-            name = p["name"].replace("-", "_")
-            if p.get("schema", {}).get("type", "string") == "string":
-                return matched.get(name)  # what connexion's URI parser would give, without it
-            return self.uri_parser.resolve_path(matched).get(name)  # coerced to the schema's type
-
-        sources = {
-            "path": path,
-            "query": lambda p: query.get(p["name"]),
-            "header": lambda p: starlette().headers.get(p["name"]),
-            "cookie": lambda p: starlette().cookies.get(p["name"]),
-        }
-        for location, get in sources.items():
-            for param in self.parameters.get(location, ()):
-                value = get(param)
-                if value is None:
-                    if param.get("required"):
-                        raise ApiError(
-                            "VALIDATION_ERROR",
-                            f"{param['name']}: this {location} parameter is required",
-                            {"field": param["name"], "constraint": "required"},
-                        )
-                    continue
-                check(param.get("schema", {}), value, param["name"])
+        request = None  # built only for headers and cookies
+        for location, name, routed, as_routed, required, schema in self.plan:
+            if location == "path":
+                matched = scope.get("path_params", {})
+                if as_routed:  # a string: what connexion's URI parser would give, without it
+                    value = matched.get(routed)
+                else:  # coerced to the schema's type
+                    value = self.uri_parser.resolve_path(matched).get(routed)
+            elif location == "query":
+                value = query.get(name)
+            else:
+                request = request or Request(scope)
+                value = (request.headers if location == "header" else request.cookies).get(name)
+            if value is None:
+                if required:
+                    raise ApiError(
+                        "VALIDATION_ERROR",
+                        f"{name}: this {location} parameter is required",
+                        {"field": name, "constraint": "required"},
+                    )
+                continue
+            check(schema, value, name)
 
 
 class SpecJSONBodyValidator(AbstractRequestBodyValidator):
