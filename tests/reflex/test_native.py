@@ -23,6 +23,14 @@ from .test_backends import KINDS, stress_texts
 
 BACKENDS = ["re", *(["hyperscan"] if hyperscan_available() else [])]
 needs_native = pytest.mark.skipif(not NATIVE, reason="the compiled kernels are not built")
+# PII candidates trimmed (brackets kept when the match opened them) and cut at separators.
+EDGES = [
+    "See https://en.wikipedia.org/wiki/Foo_(bar)). And (https://example.com/a/b)...",
+    "[https://example.com/x] and https://example.com/y], then https://example.com/(z]",
+    "Card 4111 1111 1111 1111 123 exp 12/27, card 4111-1111-1111-1111-12, 4111 1111 1111",
+    "Phone +1 415 555 0100 5, IBAN DE89 3704 0044 0532 0130 00 7, VIN 1HGCM82633A004352.",
+    "ip 192.168.1.300 or 10.0.0.1. mail a.b@example.com. \u00e9t\u00e9 4111111111111111",
+]
 
 
 def test_the_compiled_kernels_are_built_where_required():
@@ -46,7 +54,7 @@ def test_compiled_and_pure_python_checks_are_identical(backend):
     assert native.native and not python.native
     text = mixed_text(12_000, finding_every=2)
     corpus = [case.text for case in load_corpus(Path(__file__).parent / "corpus")]
-    texts = [text, *chunks(text, 2048), *chunks(text, 300), *corpus]
+    texts = [text, *chunks(text, 2048), *chunks(text, 300), *corpus, *EDGES]
     if backend == "hyperscan":
         texts += [*stress_texts(150), *(t[:5000] for t in WORST_CASES.values())]
     for piece in texts:

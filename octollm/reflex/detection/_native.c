@@ -34,6 +34,12 @@
  *     scanner._confirm's loop, rules in order: `re` where each plan says (`_confirm_windows`,
  *     `_confirm_anchors`). `rules[i]`: (the Rule, its regex's finditer or match, anchored,
  *     lowercase, tight cut, long cut, max matches or -1); a lowercase rule runs on `lowered`.
+ *
+ * pii_candidates(found, text, rules, context) -> [(s - e, -score, order, s, e, type), ...]
+ *     engine._pii's candidates: for each match, its spans (engine._pii_spans: trimmed, then
+ *     cut before each separator from the right), the first one its validator accepts, scored
+ *     `round(confidence * factor, 3)`. `rules[rule]`: (validate, value group, confidence,
+ *     order, type, trim, split); a validator sees `context` characters either side.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -42,7 +48,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 3
+#define NATIVE_ABI 4
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -801,7 +807,151 @@ error:
     return NULL;
 }
 
+/* --- PII candidates ----------------------------------------------------------------------- */
+
+static int
+contains(PyObject *chars, Py_UCS4 c)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(chars);
+    return n > 0 && PyUnicode_FindChar(chars, c, 0, n, 1) >= 0;
+}
+
+/* The first span of a match its validator accepts: appends its candidate; 0 if none, -1 on
+ * error */
+static int
+pii_span(PyObject *text, const void *data, int kind, Py_ssize_t n, Py_ssize_t s, Py_ssize_t e,
+         Py_ssize_t context, PyObject *info, PyObject *candidates)
+{
+    PyObject *validate = PyTuple_GET_ITEM(info, 0);
+    PyObject *value = PyUnicode_Substring(text, s, e);
+    PyObject *before = PyUnicode_Substring(text, s > context ? s - context : 0, s);
+    PyObject *after = PyUnicode_Substring(text, e, e + context < n ? e + context : n);
+    PyObject *factor = NULL, *product = NULL, *score = NULL, *candidate = NULL;
+    int result = -1;
+    if (value == NULL || before == NULL || after == NULL)
+        goto done;
+    PyObject *argv[3] = {value, before, after};
+    factor = PyObject_Vectorcall(validate, argv, 3, NULL);
+    if (factor == NULL)
+        goto done;
+    int accepted = PyObject_IsTrue(factor);
+    if (accepted <= 0) {
+        result = accepted;
+        goto done;
+    }
+    product = PyNumber_Multiply(PyTuple_GET_ITEM(info, 2), factor);
+    if (product == NULL)
+        goto done;
+    score = PyObject_CallMethod(product, "__round__", "i", 3); /* round(product, 3) */
+    if (score == NULL)
+        goto done;
+    PyObject *negated = PyNumber_Negative(score);
+    if (negated == NULL)
+        goto done;
+    candidate = Py_BuildValue("(nNOnnO)", s - e, negated, PyTuple_GET_ITEM(info, 3), s, e,
+                              PyTuple_GET_ITEM(info, 4));
+    if (candidate == NULL || PyList_Append(candidates, candidate) < 0)
+        goto done;
+    result = 1;
+done:
+    Py_XDECREF(value);
+    Py_XDECREF(before);
+    Py_XDECREF(after);
+    Py_XDECREF(factor);
+    Py_XDECREF(product);
+    Py_XDECREF(score);
+    Py_XDECREF(candidate);
+    return result;
+}
+
+static PyObject *
+pii_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyDict_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "pii_candidates(found: list, text: str, rules: dict, context: int)");
+        return NULL;
+    }
+    PyObject *found = args[0], *text = args[1], *rules = args[2];
+    Py_ssize_t context = PyLong_AsSsize_t(args[3]);
+    if (context < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "pii_candidates: context < 0");
+        return NULL;
+    }
+    static PyObject *span_name = NULL;
+    if (span_name == NULL && (span_name = PyUnicode_InternFromString("span")) == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *candidates = PyList_New(0);
+    if (candidates == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(found); i++) {
+        PyObject *item = PyList_GET_ITEM(found, i);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2)
+            goto type_error;
+        PyObject *info = PyDict_GetItemWithError(rules, PyTuple_GET_ITEM(item, 0));
+        PyObject *matches = PyTuple_GET_ITEM(item, 1);
+        if (info == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_KeyError, "pii_candidates: an unknown rule");
+            goto error;
+        }
+        if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 7 || !PyList_Check(matches))
+            goto type_error;
+        PyObject *group = PyTuple_GET_ITEM(info, 1);
+        PyObject *trim = PyTuple_GET_ITEM(info, 5), *split = PyTuple_GET_ITEM(info, 6);
+        if (!PyUnicode_Check(trim) || !PyUnicode_Check(split))
+            goto type_error;
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(matches); j++) {
+            PyObject *argv[2] = {PyList_GET_ITEM(matches, j), group};
+            PyObject *span = PyObject_VectorcallMethod(span_name, argv, 2, NULL);
+            if (span == NULL)
+                goto error;
+            Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+            Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+            Py_DECREF(span);
+            if (PyErr_Occurred())
+                goto error;
+            /* trimmed of trailing punctuation, kept when it closes a bracket the match opened */
+            while (end > start && contains(trim, PyUnicode_READ(kind, data, end - 1))) {
+                Py_UCS4 closing = PyUnicode_READ(kind, data, end - 1);
+                if (closing == ')' || closing == ']') {
+                    Py_UCS4 opening = closing == ')' ? '(' : '[';
+                    Py_ssize_t opened = 0, closed = 0;
+                    for (Py_ssize_t k = start; k < end; k++) {
+                        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+                        opened += c == opening;
+                        closed += c == closing;
+                    }
+                    if (opened >= closed)
+                        break;
+                }
+                end--;
+            }
+            int accepted = pii_span(text, data, kind, n, start, end, context, info, candidates);
+            for (Py_ssize_t k = end - 1; accepted == 0 && k > start; k--) {
+                if (contains(split, PyUnicode_READ(kind, data, k)))
+                    accepted = pii_span(text, data, kind, n, start, k, context, info, candidates);
+            }
+            if (accepted < 0)
+                goto error;
+        }
+    }
+    return candidates;
+type_error:
+    PyErr_SetString(PyExc_TypeError, "pii_candidates: unexpected arguments");
+error:
+    Py_DECREF(candidates);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"pii_candidates", (PyCFunction)(void (*)(void))pii_candidates, METH_FASTCALL,
+     "pii_candidates(found, text, rules, context) -> [candidate, ...]: engine._pii's."},
     {"lowered_regions", (PyCFunction)(void (*)(void))lowered_regions, METH_FASTCALL,
      "lowered_regions(plans, reaches) -> [(lo, hi), ...]: where lowercase rules run."},
     {"confirm", (PyCFunction)(void (*)(void))confirm, METH_FASTCALL,

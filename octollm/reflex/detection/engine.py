@@ -8,6 +8,7 @@ both give identical matches (see `scanner.py`). A backend is built once per proc
 from __future__ import annotations
 
 import bisect
+import functools
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ from octollm.reflex.detection.scanner import (
     default_cache_dir,
     hyperscan_available,
 )
+
+if NATIVE:
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
 
 ALL_RULES: tuple[Rule, ...] = (*PII_RULES, *INJECTION_RULES, *PAYLOAD_RULES)
 BACKENDS = ("auto", "hyperscan", "re")
@@ -133,20 +137,10 @@ class DetectionEngine:
 
     def _pii(self, folded: Folded, found: Matches) -> list[PiiMatch]:
         text = folded.text
-        candidates: list[tuple[int, float, int, int, int, str]] = []
-        for rule, matches in found:
-            validate, group, confidence = rule.validate, rule.value_group, rule.confidence  # type: ignore[attr-defined]
-            order = _RULE_ORDER[rule.name]
-            plain = not (rule.trim or rule.split)  # type: ignore[attr-defined]
-            for m in matches:
-                start, end = m.span(group)
-                for s, e in ((start, end),) if plain else _pii_spans(rule, text, start, end):  # type: ignore[arg-type]
-                    before = text[s - VALIDATION_CONTEXT if s > VALIDATION_CONTEXT else 0 : s]
-                    factor = validate(text[s:e], before, text[e : e + VALIDATION_CONTEXT])
-                    if factor:
-                        score = round(confidence * factor, 3)
-                        candidates.append((s - e, -score, order, s, e, rule.type))
-                        break
+        if self.native:
+            candidates = _native.pii_candidates(found, text, _pii_rules(), VALIDATION_CONTEXT)
+        else:
+            candidates = _pii_candidates(found, text)
         # The best of overlapping candidates: the longest, then the most confident.
         if len(candidates) > 1:
             candidates.sort()
@@ -249,6 +243,43 @@ class DetectionEngine:
         # the first of the highest (severity, confidence)
         worst = max(candidates, key=lambda c: (-c[0], -c[2]))
         return worst[7], -worst[2]
+
+
+def _pii_candidates(found: Matches, text: str) -> list[tuple[int, float, int, int, int, str]]:
+    """For each match, the first of its spans (`_pii_spans`) its validator accepts, as a
+    candidate (`_native.pii_candidates` in C)."""
+    candidates: list[tuple[int, float, int, int, int, str]] = []
+    for rule, matches in found:
+        validate, group, confidence = rule.validate, rule.value_group, rule.confidence  # type: ignore[attr-defined]
+        order = _RULE_ORDER[rule.name]
+        plain = not (rule.trim or rule.split)  # type: ignore[attr-defined]
+        for m in matches:
+            start, end = m.span(group)
+            for s, e in ((start, end),) if plain else _pii_spans(rule, text, start, end):  # type: ignore[arg-type]
+                before = text[s - VALIDATION_CONTEXT if s > VALIDATION_CONTEXT else 0 : s]
+                factor = validate(text[s:e], before, text[e : e + VALIDATION_CONTEXT])
+                if factor:
+                    score = round(confidence * factor, 3)
+                    candidates.append((s - e, -score, order, s, e, rule.type))
+                    break
+    return candidates
+
+
+@functools.cache
+def _pii_rules() -> dict[Rule, tuple[Any, ...]]:
+    """The PII rules as `_native.pii_candidates` reads them."""
+    return {
+        rule: (
+            rule.validate,
+            rule.value_group,
+            rule.confidence,
+            _RULE_ORDER[rule.name],
+            rule.type,
+            rule.trim,
+            rule.split,
+        )
+        for rule in PII_RULES
+    }
 
 
 def _pii_span(candidate: tuple[Any, ...]) -> tuple[int, int]:
