@@ -295,6 +295,8 @@ class HyperscanScanner:
         if data is None:
             data = text.encode("utf-8", "surrogatepass")
         if NATIVE if native is None else native:
+            if not NATIVE:
+                raise ValueError("the compiled detection kernels are not built")
             return self._scan_native(text, kinds, data)
         events = self.events(data)
         found: Matches = []
