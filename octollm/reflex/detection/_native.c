@@ -653,29 +653,27 @@ confirm_windows(PyObject *finditer, PyObject *text, PyObject *clusters, Py_ssize
                 Py_ssize_t reach, Py_ssize_t max_matches, PyObject *matches)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    PyObject *cluster = PyList_New(0);
-    if (cluster == NULL)
-        return -1;
     for (Py_ssize_t i = 0; i + 1 < PyList_GET_SIZE(clusters); i += 2) {
         Py_ssize_t lo = PyLong_AsSsize_t(PyList_GET_ITEM(clusters, i));
         Py_ssize_t hi = PyLong_AsSsize_t(PyList_GET_ITEM(clusters, i + 1));
         if (PyErr_Occurred())
-            goto error;
-        if (PyList_SetSlice(cluster, 0, PyList_GET_SIZE(cluster), NULL) < 0)
-            goto error;
+            return -1;
+        /* the matches of this cluster go after `size`; at most `room` of them */
+        Py_ssize_t size = PyList_GET_SIZE(matches);
+        Py_ssize_t room = max_matches < 0 ? -1 : max_matches - size;
         for (int uncut = 0; uncut < 2; uncut++) {
             Py_ssize_t cut = hi + (uncut ? reach : tight);
             PyObject *iterator = call3(finditer, text, lo, cut < n ? cut : n, 0);
             if (iterator == NULL)
-                goto error;
+                return -1;
             int again = 0;
             PyObject *m;
-            while ((m = PyIter_Next(iterator)) != NULL) {
+            while (PyList_GET_SIZE(matches) - size != room && (m = PyIter_Next(iterator))) {
                 Py_ssize_t start, end;
                 if (match_span(m, &start, &end) < 0) {
                     Py_DECREF(m);
                     Py_DECREF(iterator);
-                    goto error;
+                    return -1;
                 }
                 if (start > hi) {
                     Py_DECREF(m);
@@ -686,35 +684,25 @@ confirm_windows(PyObject *finditer, PyObject *text, PyObject *clusters, Py_ssize
                     again = 1;
                     break;
                 }
-                int failed = PyList_Append(cluster, m);
+                int failed = PyList_Append(matches, m);
                 Py_DECREF(m);
                 if (failed < 0) {
                     Py_DECREF(iterator);
-                    goto error;
+                    return -1;
                 }
             }
             Py_DECREF(iterator);
             if (PyErr_Occurred())
-                goto error;
+                return -1;
             if (!again)
                 break;
-            if (PyList_SetSlice(cluster, 0, PyList_GET_SIZE(cluster), NULL) < 0)
-                goto error;
+            if (PyList_SetSlice(matches, size, PyList_GET_SIZE(matches), NULL) < 0)
+                return -1;
         }
-        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(cluster); k++) {
-            if (PyList_Append(matches, PyList_GET_ITEM(cluster, k)) < 0)
-                goto error;
-            if (max_matches >= 0 && PyList_GET_SIZE(matches) >= max_matches) {
-                Py_DECREF(cluster);
-                return 1;
-            }
-        }
+        if (PyList_GET_SIZE(matches) - size == room)
+            return 1;
     }
-    Py_DECREF(cluster);
     return 0;
-error:
-    Py_DECREF(cluster);
-    return -1;
 }
 
 /* _confirm_anchors */

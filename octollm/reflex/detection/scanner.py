@@ -485,26 +485,34 @@ def _confirm_windows(rule: Rule, text: str, clusters: list[int]) -> list[re.Matc
     """`finditer` in each cluster, the text cut just past its last reported end (see the module
     doc: every match of a cluster ends there at the latest); a match the cut could change
     ends after it, and then the cluster is searched again, the text cut where no match
-    starting in the cluster can reach."""
+    starting in the cluster can reach. (The matches before such a one are the right ones:
+    the search stops once it has `max_matches`.)"""
     n = len(text)
     tight = rule.lookahead + 1
     reach = rule.width + tight
+    most = rule.max_matches
     matches: list[re.Match[str]] = []
     finditer = rule.regex.finditer
     for i in range(0, len(clusters), 2):
         lo, hi = clusters[i], clusters[i + 1]
+        room = -1 if most is None else most - len(matches)
         cluster: list[re.Match[str]] = []
         for m in finditer(text, lo, min(n, hi + tight)):
             if m.start() > hi:
                 break
             if m.end() > hi:  # the cut may have made it: again, uncut
-                cluster = [m for m in finditer(text, lo, min(n, hi + reach)) if m.start() <= hi]
+                cluster = []
+                for m in finditer(text, lo, min(n, hi + reach)):
+                    if m.start() > hi or len(cluster) == room:
+                        break
+                    cluster.append(m)
                 break
             cluster.append(m)
-        for m in cluster:
-            matches.append(m)
-            if rule.max_matches is not None and len(matches) >= rule.max_matches:
-                return matches
+            if len(cluster) == room:
+                break
+        matches += cluster
+        if len(cluster) == room:
+            return matches
     return matches
 
 
