@@ -225,7 +225,7 @@ class HandlerCall:
 
     def _content_type(self, data: t.Any, headers: dict) -> str | None:
         """connexion's `_infer_content_type`, with the operation's media types known."""
-        content_type = utils.extract_content_type(headers) if headers else None
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
         produces = self.produces
         if data is not None and not produces:
             produces = ["application/json"]

@@ -4,17 +4,20 @@ jsonschema interprets a schema on every call (a validator object, a generator pe
 checker look-ups): ~50-100 µs for a small request body. `compile_check(schema)` turns a schema
 into nested closures that answer only "valid or not", in microseconds, and is sound: when it says
 valid, jsonschema (with the same validator class: connexion's request validator with the spec's
-ECMA-262 `pattern`) says valid too. When it says invalid, `validation.check` asks jsonschema,
-which finds and describes the error as before; so messages, fields and constraints are unchanged.
+ECMA-262 `pattern`) says valid too. When it says invalid, `validation` asks jsonschema, which
+finds and describes the error as before; so messages, fields and constraints are unchanged.
 
 Only keywords whose meaning is simple are compiled; a schema using any other keyword jsonschema
 knows (`anyOf`, `oneOf`, `not`, `$ref`, `multipleOf`, `patternProperties`, `dependencies`, a
-tuple `items`, an unknown `format`...) compiles to None and is left to jsonschema whole. With
-`fill_defaults`, the check also fills each missing property's `default` (a fresh copy), as
-`validation`'s defaults validator does; a schema where that could change what jsonschema
-reports (a keyword that looks at an object's keys before its `properties` fill them) is left
-to jsonschema too. tests/http/test_quick_schema.py checks the compiled checks against
-jsonschema on the specs' schemas and on generated values.
+tuple `items`...) compiles to None and is left to jsonschema whole. Keys jsonschema ignores
+(annotations, extensions, a `format` its checker does not know) are ignored here too.
+
+With `fill_defaults`, the check also fills each missing property's `default` (a fresh copy)
+where jsonschema with `validation`'s defaults validator would: at each `properties` it reaches,
+keywords taken in the schema's order, so a check that says valid has seen and filled exactly
+what jsonschema would have. A check that says invalid may have stopped half way: jsonschema
+must then start again from the value as it was (`validation.validated_body` decodes it again).
+tests/http/test_quick_schema.py checks the compiled checks against jsonschema.
 """
 
 from __future__ import annotations
@@ -29,11 +32,6 @@ Check = Callable[[Any], bool]
 _READ_ELSEWHERE = frozenset(
     {"nullable", "x-nullable", "exclusiveMinimum", "exclusiveMaximum", "default"}
 )
-# What a keyword before `properties` may be when that object fills defaults: it does not look
-# at the object's keys, so filling first cannot change its answer.
-_BLIND_TO_KEYS = frozenset({"type", "format", "pattern", "minLength", "maxLength", "minimum",
-                            "maximum", "items", "minItems", "maxItems", "uniqueItems"})  # fmt: skip
-
 _TYPES: dict[str, Check] = {
     "string": lambda x: type(x) is str,
     "integer": lambda x: type(x) is int,
@@ -43,6 +41,9 @@ _TYPES: dict[str, Check] = {
     "array": lambda x: type(x) is list,
     "null": lambda x: x is None,
 }
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 class Unsupported(Exception):
@@ -82,8 +83,6 @@ class _Compiler:
     def compile(self, schema: Mapping[str, Any]) -> Check:
         if not isinstance(schema, Mapping):
             raise Unsupported(type(schema).__name__)
-        if self.fill:
-            self._fill_is_safe(schema)
         checks = []
         for key, value in schema.items():
             if key not in self.keywords or key in _READ_ELSEWHERE:
@@ -95,27 +94,6 @@ class _Compiler:
             if check is not None:
                 checks.append(check)
         return _all(checks)
-
-    def _fill_is_safe(self, schema: Mapping[str, Any]) -> None:
-        """jsonschema fills defaults when it reaches `properties`; a compiled check fills them
-        there too, but may stop early and leave jsonschema a partly filled object: that is the
-        same to jsonschema only if nothing before `properties` could tell the filled names."""
-        properties = schema.get("properties")
-        if not isinstance(properties, Mapping):
-            return
-        filled = {n for n, p in properties.items() if isinstance(p, Mapping) and "default" in p}
-        if not filled:
-            return
-        for key in schema:
-            if key == "properties":
-                return
-            if key not in self.keywords or key in _READ_ELSEWHERE or key in _BLIND_TO_KEYS:
-                continue
-            if key == "required" and not filled.intersection(schema[key]):
-                continue
-            if key == "additionalProperties":  # filled names are properties: never additional
-                continue
-            raise Unsupported(f"{key} before properties that have defaults")
 
     # --- keywords --------------------------------------------------------------------------
 
@@ -134,9 +112,12 @@ class _Compiler:
         if all(type(v) is str for v in value):
             allowed = frozenset(value)
             return lambda x: (nullable and x is None) or (type(x) is str and x in allowed)
-        members = list(value)  # equal and of the same type: what jsonschema's enum accepts too
+        # Scalars of the same type and equal: what jsonschema's enum accepts too. Arrays and
+        # objects are left to jsonschema (its equality tells True from 1 at any depth).
+        members = [m for m in value if type(m) in _SCALARS]
         return lambda x: (
-            (nullable and x is None) or any(type(x) is type(m) and x == m for m in members)
+            (nullable and x is None)
+            or (type(x) in _SCALARS and any(type(x) is type(m) and x == m for m in members))
         )
 
     def _minLength(self, value: int, schema: Mapping[str, Any]) -> Check:
@@ -174,9 +155,6 @@ class _Compiler:
     def _uniqueItems(self, value: bool, schema: Mapping[str, Any]) -> Check | None:
         if not value:
             return None
-        items = schema.get("items")
-        if self.fill and not (isinstance(items, Mapping) and items.get("type") == "string"):
-            raise Unsupported("uniqueItems over items that may be filled")
         # Strings only: jsonschema's equality across types (1 and 1.0, True) is its own.
         return lambda x: (
             type(x) is not list or (all(type(i) is str for i in x) and len(set(x)) == len(x))

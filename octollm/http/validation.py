@@ -155,7 +155,9 @@ def _describe(error: ValidationError) -> tuple[str, str | None]:
     )
     custom = schema.get("x-error-message") if isinstance(schema, dict) else None
     if rule == "required":
-        missing = next(k for k in limit if k not in value)
+        # The first name missing; jsonschema may have filled a default for it since (when
+        # `required` comes before `properties`), so then the first required name.
+        missing = next((k for k in limit if k not in value), limit[0])
         return "this field is required", missing
     if rule == "additionalProperties":
         known = set(schema.get("properties", {}))
@@ -211,11 +213,30 @@ def to_api_error(error: ValidationError, prefix: str = "") -> ApiError:
 
 
 def check(schema: dict, instance: Any, prefix: str = "", *, fill_defaults: bool = False) -> None:
-    """Validate `instance`, raising the most relevant failure as an ApiError: the compiled check
-    says "valid" fast; anything else is jsonschema's to find and describe."""
+    """Validate `instance` (filling in defaults if asked), raising the most relevant failure as
+    an ApiError. Without defaults the compiled check says "valid" fast, and anything else is
+    jsonschema's to find and describe; with them jsonschema does it all (see `validated_body`)."""
     _, validator, quick = _validators(schema, fill_defaults)
-    if quick is not None and quick(instance):
+    if quick is not None and not fill_defaults and quick(instance):
         return
+    _raise_best(validator, instance, prefix)
+
+
+def validated_body(schema: dict, decode: Callable[[], Any]) -> Any:
+    """The value `decode()` gives, filled with the schema's defaults and validated (an ApiError
+    if it is not valid). The compiled check fills as it checks and may stop half way on an
+    invalid value: jsonschema then starts from a fresh `decode()`, as if it had been alone."""
+    instance = decode()
+    _, validator, quick = _validators(schema, True)
+    if quick is not None:
+        if quick(instance):
+            return instance
+        instance = decode()
+    _raise_best(validator, instance, "")
+    return instance
+
+
+def _raise_best(validator: Any, instance: Any, prefix: str) -> None:
     error = best_match(validator.iter_errors(instance))
     if error is not None:
         raise to_api_error(error, prefix)
@@ -304,8 +325,7 @@ class SpecJSONBodyValidator(AbstractRequestBodyValidator):
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         raw = b"".join(chunks)
-        body = self._decode(raw)
-        check(self._schema, body, fill_defaults=True)
+        body = validated_body(self._schema, lambda: self._decode(raw))
         if b"\\u" in raw or self._encoding.lower() not in _ASCII_BASED:
             _encode(body)  # a `\\ud800` escape decodes to text no UTF-8 can hold: refused
         # The handler call (octollm.http.handler_call) takes the body from here; what was

@@ -754,3 +754,18 @@ def test_the_media_types_remembered_are_bounded(
                 response = planned.post("/api/v1/check", **_raw(b"{}", content_type))
                 assert response.status_code == 400
     assert built["SpecJSONBodyValidator"] == known + 5 * 2
+
+
+# --- where the planned middleware parts from connexion on purpose ------------------------------
+
+
+@pytest.mark.parametrize("content_type", ["Application/JSON", "APPLICATION/json; charset=utf-8"])
+def test_a_media_type_in_capitals_is_validated(pairs: dict[str, Pair], content_type: str) -> None:
+    """Media types are case-insensitive (RFC 9110 8.3.1). connexion accepts `Application/JSON`
+    but finds no body validator for it, so the handler got no body (a 500); the planned
+    middleware reads it as `application/json`."""
+    planned = pairs["reflex"][1]
+    good = planned.post("/api/v1/check", **_raw(b'{"text": "hello"}', content_type))
+    assert good.status_code == 200, good.text
+    bad = planned.post("/api/v1/check", **_raw(b'{"text": 5}', content_type))
+    assert bad.status_code == 400 and bad.json()["error"]["details"]["field"] == "text"
