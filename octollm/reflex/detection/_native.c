@@ -40,6 +40,13 @@
  *     cut before each separator from the right), the first one its validator accepts, scored
  *     `round(confidence * factor, 3)`. `rules[rule]`: (validate, value group, confidence,
  *     order, type, trim, split); a validator sees `context` characters either side.
+ *
+ * payload_bytes(encoding, payload) -> [raw, ...] | None
+ *     What decode.decode decodes `payload` to, in the order it tries them (hex, then base64),
+ *     keeping only the valid UTF-8 ones (decode._readable turns the others down): most
+ *     tokens are not encoded text, and this turns them down without a Python exception. None
+ *     where the payload is not the plain case (not ASCII, not hex digits or the base64
+ *     alphabet): then decode.decode itself decides.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -48,7 +55,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 4
+#define NATIVE_ABI 5
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -937,7 +944,204 @@ error:
     return NULL;
 }
 
+/* --- payloads ----------------------------------------------------------------------------- */
+
+/* Whether `s` is UTF-8 as Python's strict decoder takes it (no overlong forms, no surrogates,
+ * nothing past U+10FFFF) */
+static int
+valid_utf8(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        Py_ssize_t more;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            more = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            more = 2;
+            lo = c == 0xE0 ? 0xA0 : 0x80;
+            hi = c == 0xED ? 0x9F : 0xBF;
+        }
+        else if (c >= 0xF0 && c <= 0xF4) {
+            more = 3;
+            lo = c == 0xF0 ? 0x90 : 0x80;
+            hi = c == 0xF4 ? 0x8F : 0xBF;
+        }
+        else
+            return 0;
+        if (i + more >= n)
+            return 0;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return 0;
+        for (Py_ssize_t k = 2; k <= more; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                return 0;
+        i += more + 1;
+    }
+    return 1;
+}
+
+static int
+hex_value(Py_UCS1 c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int
+base64_value(Py_UCS1 c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+/* Appends `raw` to `out` if it is valid UTF-8; -1 on error */
+static int
+keep_if_utf8(PyObject *out, const unsigned char *raw, Py_ssize_t n)
+{
+    if (!valid_utf8(raw, n))
+        return 0;
+    PyObject *bytes = PyBytes_FromStringAndSize((const char *)raw, n);
+    if (bytes == NULL)
+        return -1;
+    int failed = PyList_Append(out, bytes);
+    Py_DECREF(bytes);
+    return failed;
+}
+
+/* hex digits (all of them, an even number) as bytes */
+static Py_ssize_t
+from_hex(const Py_UCS1 *s, Py_ssize_t n, unsigned char *raw)
+{
+    for (Py_ssize_t i = 0; i + 1 < n; i += 2)
+        raw[i / 2] = (unsigned char)(hex_value(s[i]) * 16 + hex_value(s[i + 1]));
+    return n / 2;
+}
+
+static PyObject *
+payload_bytes(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "payload_bytes(encoding: str, payload: str)");
+        return NULL;
+    }
+    PyObject *payload = args[1];
+    if (!PyUnicode_IS_ASCII(payload))
+        Py_RETURN_NONE;
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(payload);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(payload);
+    int hex = PyUnicode_CompareWithASCIIString(args[0], "hex") == 0;
+    Py_UCS1 *digits = PyMem_Malloc((size_t)n + 1);
+    unsigned char *raw = PyMem_Malloc((size_t)n + 1);
+    PyObject *out = PyList_New(0);
+    if (digits == NULL || raw == NULL || out == NULL) {
+        PyMem_Free(digits);
+        PyMem_Free(raw);
+        Py_XDECREF(out);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t m = 0, i;
+    int all_hex = 1, urlsafe = 0, slash_plus = 0;
+    if (hex) { /* payload.replace("\\x", "") */
+        for (i = 0; i < n; i++) {
+            if (s[i] == '\\' && i + 1 < n && s[i + 1] == 'x') {
+                i++;
+                continue;
+            }
+            digits[m++] = s[i];
+        }
+    }
+    else {
+        memcpy(digits, s, (size_t)n);
+        m = n;
+    }
+    for (i = 0; i < m; i++) {
+        all_hex &= hex_value(digits[i]) >= 0;
+        urlsafe |= digits[i] == '_' || digits[i] == '-';
+        slash_plus |= digits[i] == '+' || digits[i] == '/';
+    }
+    if (hex) {
+        if (!all_hex || m % 2)
+            goto plain_case_only;
+        if (keep_if_utf8(out, raw, from_hex(digits, m, raw)) < 0)
+            goto error;
+        goto done;
+    }
+    if (all_hex && m % 2 == 0 && keep_if_utf8(out, raw, from_hex(digits, m, raw)) < 0)
+        goto error;
+    if (urlsafe && slash_plus)
+        goto done;
+    /* base64: stripped of its padding (and of a last character that cannot be decoded) */
+    Py_ssize_t stripped = m;
+    while (stripped > 0 && digits[stripped - 1] == '=')
+        stripped--;
+    if (stripped % 4 == 1)
+        stripped--;
+    Py_ssize_t size = 0;
+    unsigned int bits = 0;
+    int count = 0;
+    for (i = 0; i < stripped; i++) {
+        Py_UCS1 c = digits[i];
+        if (urlsafe)
+            c = c == '-' ? '+' : c == '_' ? '/' : c;
+        int v = base64_value(c);
+        if (v < 0)
+            goto plain_case_only;
+        bits = (bits << 6) | (unsigned int)v;
+        if (++count == 4) {
+            raw[size++] = (unsigned char)(bits >> 16);
+            raw[size++] = (unsigned char)(bits >> 8);
+            raw[size++] = (unsigned char)bits;
+            bits = 0;
+            count = 0;
+        }
+    }
+    if (count == 2)
+        raw[size++] = (unsigned char)(bits >> 4);
+    else if (count == 3) {
+        raw[size++] = (unsigned char)(bits >> 10);
+        raw[size++] = (unsigned char)(bits >> 2);
+    }
+    if (keep_if_utf8(out, raw, size) < 0)
+        goto error;
+done:
+    PyMem_Free(digits);
+    PyMem_Free(raw);
+    return out;
+plain_case_only:
+    PyMem_Free(digits);
+    PyMem_Free(raw);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+error:
+    PyMem_Free(digits);
+    PyMem_Free(raw);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"payload_bytes", (PyCFunction)(void (*)(void))payload_bytes, METH_FASTCALL,
+     "payload_bytes(encoding, payload) -> [raw, ...] | None: decode.decode's candidates."},
     {"pii_candidates", (PyCFunction)(void (*)(void))pii_candidates, METH_FASTCALL,
      "pii_candidates(found, text, rules, context) -> [candidate, ...]: engine._pii's."},
     {"lowered_regions", (PyCFunction)(void (*)(void))lowered_regions, METH_FASTCALL,

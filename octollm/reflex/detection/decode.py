@@ -14,7 +14,11 @@ import re
 import string
 from dataclasses import dataclass
 
+from octollm.reflex.detection.normalize import NATIVE
 from octollm.reflex.detection.rules import Rule
+
+if NATIVE:
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
 
 MAX_PAYLOAD = 4096
 
@@ -98,6 +102,19 @@ def decode(encoding: str, payload: str) -> str | None:
         return _readable(_base64(payload, urlsafe))
     except (binascii.Error, ValueError):
         return None
+
+
+def decode_native(encoding: str, payload: str) -> str | None:
+    """`decode`, with the bytes it would decode made in C (`_native.payload_bytes`): those
+    that are not UTF-8, most of them, are turned down there."""
+    raws = _native.payload_bytes(encoding, payload)
+    if raws is None:  # not the plain case: `decode` decides
+        return decode(encoding, payload)
+    for raw in raws:
+        text = _readable(raw)
+        if text is not None:
+            return text
+    return None
 
 
 # --- ROT13 ---------------------------------------------------------------------------------------

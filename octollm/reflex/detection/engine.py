@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from octollm.reflex.detection import context as ctx
 from octollm.reflex.detection.decode import RULES as PAYLOAD_RULES
-from octollm.reflex.detection.decode import PayloadRule, decode
+from octollm.reflex.detection.decode import PayloadRule, decode, decode_native
 from octollm.reflex.detection.injection import RULES as INJECTION_RULES
 from octollm.reflex.detection.injection import InjectionRule
 from octollm.reflex.detection.matches import (
@@ -115,6 +115,7 @@ class DetectionEngine:
         self.backend = self.scanner.name
         self.native = NATIVE if native is None else native
         self._fold = fold_native if self.native else fold_python
+        self._decode = decode_native if self.native else decode
 
     def scan(self, text: str, *, pii: bool = True, injection: bool = True) -> Scan:
         kinds = _KINDS[bool(pii), bool(injection)]
@@ -207,7 +208,7 @@ class DetectionEngine:
                     candidates.append((head, s - e, confidence, order, s, e, type_, severity))
             elif isinstance(rule, PayloadRule) and depth < MAX_DECODE_DEPTH:
                 for m in matches:
-                    decoded = decode(rule.encoding, m.group())
+                    decoded = self._decode(rule.encoding, m.group())
                     if decoded is None:
                         continue
                     inner = self._decoded_injection(decoded, depth + 1)
