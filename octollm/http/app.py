@@ -3,7 +3,7 @@
 The middleware stack, outermost first:
 request context (id, access log) -> metrics -> [rate limit headers] -> connexion's exception
 handling -> header limit -> deadline -> read timeout -> body limit -> Swagger UI -> routing ->
-content negotiation -> header arguments -> [rate limit] -> security -> request validation ->
+content negotiation -> [rate limit] -> security -> request validation ->
 response validation -> lifespan -> context -> handler. The bracketed ones are there when
 `OCTOLLM_RATE_LIMITS` is on.
 """
@@ -21,7 +21,6 @@ from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import Lifespan, LifespanMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
@@ -31,6 +30,7 @@ from octollm.clock import Clock
 from octollm.config import Settings
 from octollm.http import auth, exception_handlers, ratelimit, validation
 from octollm.http.asyncapp import OctoApp, SpecPagesMiddleware
+from octollm.http.jsonifier import PrebuiltJsonifier
 from octollm.http.limits import (
     BodyLimitMiddleware,
     DeadlineMiddleware,
@@ -38,9 +38,10 @@ from octollm.http.limits import (
     ReadTimeoutMiddleware,
 )
 from octollm.http.metrics import HttpMetrics, MetricsMiddleware
-from octollm.http.operation_middleware import HeaderArgumentsMiddleware, NegotiationMiddleware
+from octollm.http.operation_middleware import NegotiationMiddleware
 from octollm.http.request_context import RequestContextMiddleware
 from octollm.http.request_validation import PlannedRequestValidationMiddleware
+from octollm.http.routing import TableRoutingMiddleware
 
 BASE_PATH = "/api/v1"
 SWAGGER_UI_PATH = "/ui"  # the Swagger UI, under BASE_PATH beside the spec (openapi.json)
@@ -125,9 +126,8 @@ def build_app(
         functools.partial(
             SpecPagesMiddleware, prefixes=(BASE_PATH + SWAGGER_UI_PATH, f"{BASE_PATH}/openapi.json")
         ),
-        RoutingMiddleware,
+        TableRoutingMiddleware,
         NegotiationMiddleware,
-        HeaderArgumentsMiddleware,
         *rate_limit,
         SecurityMiddleware,
         PlannedRequestValidationMiddleware,
@@ -147,6 +147,7 @@ def build_app(
         strict_validation=True,
         validate_responses=settings.validate_responses,
         validator_map=validation.validators(max_json_depth=settings.max_json_depth),
+        jsonifier=PrebuiltJsonifier(),
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path=SWAGGER_UI_PATH),
     )
     app.add_api(

@@ -11,8 +11,10 @@ how to convert them, which content type the response has. All of that is fixed p
 - the body is the one request validation decoded, filled with the spec's defaults and
   validated (`BODY_KEY` in the scope: `validation.SpecJSONBodyValidator` puts it there), or
   the body schema's default when there is none;
-- connexion's context (`connexion_context`: the security result, the header arguments of
-  `operation_middleware`) is passed by name, as connexion passes it;
+- header parameters the handler declares are passed by their snake_case name
+  (`Idempotency-Key` -> `idempotency_key`; None when absent): connexion passes none;
+- connexion's context (`connexion_context`: the security result) is passed by name, as
+  connexion passes it;
 - the handler returns a Starlette or connexion response, a body, or `(body, status)`,
   `(body, headers)`, `(body, status, headers)`; the content type is the one the handler names
   (it must be one the operation produces), else the operation's only one, else inferred as
@@ -51,6 +53,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 from starlette.types import Scope
+
+from octollm.http.operation_middleware import argument_name
 
 BODY_KEY = "octollm.body"  # the validated JSON body, in the ASGI scope
 QUERY_KEY = "octollm.query"  # the query parameters as connexion's URI parser resolves them
@@ -133,6 +137,12 @@ class HandlerCall:
             # connexion builds their defaults from their properties, and reads deepObject keys
             raise NotImplementedError(f"{operation.operation_id}: an object query parameter")
 
+        self.headers = [  # (argument, header name as ASGI gives it)
+            (argument_name(p["name"]), p["name"].lower().encode("latin-1"))
+            for p in params
+            if p["in"] == "header" and wanted(argument_name(p["name"]))
+        ]
+
         self.body_argument: str | None = None
         if operation.method.upper() != "TRACE" and operation.is_request_body_defined:
             name = sanitize(operation.body_name("application/json"))
@@ -175,6 +185,10 @@ class HandlerCall:
                 kwargs[argument] = value if convert is None else convert(value)
         if self.body_argument is not None:
             kwargs[self.body_argument] = self._body(scope.get(BODY_KEY, _NO_BODY))
+        for argument, name in self.headers:
+            kwargs[argument] = next(
+                (v.decode("latin-1") for k, v in scope["headers"] if k.lower() == name), None
+            )
         context = scope.get("extensions", {}).get("connexion_context")
         if context:
             for key, value in context.items():

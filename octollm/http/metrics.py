@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,6 +43,22 @@ class MetricsMiddleware:
     def __init__(self, app: ASGIApp, *, metrics: HttpMetrics) -> None:
         self.app = app
         self.metrics = metrics
+        # Each label set's child metric, looked up once (prometheus_client's `labels` takes a
+        # lock and builds the key each time). Bounded: operations are the spec's, methods the
+        # ones the HTTP parser knows, statuses three digits.
+        self._counted: dict[tuple[str, str, int], Any] = {}
+        self._timed: dict[str, Any] = {}
+
+    def _observe(self, operation: str, method: str, status: int, seconds: float) -> None:
+        counter = self._counted.get((operation, method, status))
+        if counter is None:
+            counter = self.metrics.requests.labels(operation, method, str(status))
+            self._counted[(operation, method, status)] = counter
+        counter.inc()
+        histogram = self._timed.get(operation)
+        if histogram is None:
+            histogram = self._timed[operation] = self.metrics.latency.labels(operation)
+        histogram.observe(seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,6 +76,5 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, observing_send)
         finally:
-            operation = operation_of(scope)
-            self.metrics.requests.labels(operation, scope["method"], str(status)).inc()
-            self.metrics.latency.labels(operation).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            self._observe(operation_of(scope), scope["method"], status, elapsed)

@@ -1,4 +1,4 @@
-"""Per-operation middleware driven by the spec: content negotiation and header arguments."""
+"""Per-operation middleware driven by the spec: content negotiation."""
 
 from __future__ import annotations
 
@@ -64,38 +64,6 @@ class NegotiationMiddleware(RoutedMiddleware[_NegotiationAPI]):
 
 
 def argument_name(header: str) -> str:
-    """`Idempotency-Key` -> `idempotency_key`."""
+    """The argument a handler takes a header parameter by: `Idempotency-Key` ->
+    `idempotency_key` (octollm.http.handler_call passes it)."""
     return header.lower().replace("-", "_")
-
-
-class _HeaderArguments:
-    def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation) -> None:
-        self.next_app = next_app
-        self.names = [p["name"] for p in operation.parameters if p["in"] == "header"]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.names:
-            headers = Headers(scope=scope)
-            context = scope["extensions"].setdefault("connexion_context", {})
-            for name in self.names:
-                context[argument_name(name)] = headers.get(name)
-        await self.next_app(scope, receive, send)
-
-
-class _HeaderArgumentsAPI(RoutedAPI[_HeaderArguments]):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.add_paths()
-
-    def make_operation(self, operation: AbstractOperation) -> _HeaderArguments:
-        return _HeaderArguments(self.next_app, operation=operation)
-
-
-class HeaderArgumentsMiddleware(RoutedMiddleware[_HeaderArgumentsAPI]):
-    """Passes the operation's declared header parameters to its handler, by snake_case name.
-
-    connexion passes path, query and body parameters but not headers; handlers that declare an
-    argument named after a header parameter (`idempotency_key`) receive its value.
-    """
-
-    api_cls = _HeaderArgumentsAPI

@@ -192,7 +192,7 @@ QUERY = [
     _param("maybe_int", "query", {"type": "integer", "nullable": True}),
     _param("pageSize", "query", INT),  # page_size with pythonic_params
     _param("filter", "query", STR),  # filter_ with pythonic_params
-    _param("X-Trace", "header", STR),  # connexion passes no header parameters
+    _param("X-Trace", "header", STR),  # connexion passes none; HandlerCall passes `x_trace`
 ]
 PATH = [
     _path("s", STR),
@@ -444,6 +444,20 @@ def test_an_operation_it_cannot_plan_stops_the_start(case: str) -> None:
 PYTHONIC = ("path", "query all", "query some taken", "body and kwargs")
 
 
+def _header_arguments(case: str, octo_args: dict) -> dict:
+    """What HandlerCall passes beyond connexion: the operation's header parameters (here
+    `X-Trace`) to a handler that takes them (here by **kwargs), None when not sent."""
+    if "x_trace" not in octo_args:
+        return {}
+    sent = ARGUMENTS[case][2].get("headers", {}).get("X-Trace")
+    return {"x_trace": _typed(sent)}
+
+
+def test_header_parameters_are_passed_by_their_snake_case_name() -> None:
+    (_, stock_args), (_, octo_args) = _both(app_pair(), "GET", "/q", headers={"X-Trace": "t-1"})
+    assert "x_trace" not in stock_args and octo_args["x_trace"] == _typed("t-1")
+
+
 def _argument_case(case: str, pythonic: bool) -> Any:
     return pytest.param(case, pythonic, id=case + " pythonic" * pythonic)
 
@@ -456,7 +470,7 @@ def test_the_handler_gets_the_arguments_connexion_gives(case: str, pythonic: boo
     method, url, kwargs = ARGUMENTS[case]
     (stock, stock_args), (octo, octo_args) = _both(app_pair(pythonic), method, url, **kwargs)
     assert stock.status_code == 200, stock.text
-    assert octo_args == stock_args
+    assert octo_args == stock_args | _header_arguments(case, octo_args)
     _same_response(stock, octo)
 
 
