@@ -47,6 +47,19 @@
  *     tokens are not encoded text, and this turns them down without a Python exception. None
  *     where the payload is not the plain case (not ASCII, not hex digits or the base64
  *     alphabet): then decode.decode itself decides.
+ *
+ * context_vocabulary(academic_words, academic_stems, academic_phrases, example_words,
+ *                    example_stems, example_phrases)
+ *     context.py's vocabulary (ASCII words, stems, pairs of words), kept in C; called once.
+ *
+ * context_flags(text, start, end, fences, negation) -> int
+ *     context.analyse of text[start:end], read the same way (the text around it with ASCII
+ *     letters lowered, the line for quotes, the sentence for words, the clause for a
+ *     negation): quoted 1 | academic 2 | example 4 | negated 8. `fences`: context.fences;
+ *     `negation`: context._NEGATION.search, called on the same clause.
+ *
+ * fences(text) -> [position, ...]
+ *     context.fences: where the ``` are, from the left, not overlapping.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -55,7 +68,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 5
+#define NATIVE_ABI 6
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -1139,7 +1152,543 @@ error:
     return NULL;
 }
 
+/* --- context analysis ---------------------------------------------------------------------- */
+
+/* The vocabulary of context.py, set once (`context_vocabulary`): words and phrases ("a b") in
+ * a small open-addressing table, each with its bits (ACADEMIC, EXAMPLE); stems in lists. */
+#define VOCAB_SLOTS 512
+#define VOCAB_KEY 40
+#define MAX_STEMS 16
+#define CTX_ACADEMIC 1
+#define CTX_EXAMPLE 2
+#define CTX_BEFORE 100
+#define CTX_AFTER 60
+#define CTX_MAX_WORDS 256
+
+typedef struct {
+    char key[VOCAB_KEY];
+    unsigned char length, word_bits, phrase_bits;
+} VocabSlot;
+
+static VocabSlot vocab[VOCAB_SLOTS];
+static char stems[2][MAX_STEMS][VOCAB_KEY];
+static int n_stems[2];
+static int vocab_ready = 0;
+
+static uint32_t
+vocab_hash(const Py_UCS4 *a, Py_ssize_t na, const Py_UCS4 *b, Py_ssize_t nb)
+{
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t i = 0; i < na; i++)
+        h = (h ^ (uint32_t)a[i]) * 16777619u;
+    if (b != NULL) {
+        h = (h ^ (uint32_t)' ') * 16777619u;
+        for (Py_ssize_t i = 0; i < nb; i++)
+            h = (h ^ (uint32_t)b[i]) * 16777619u;
+    }
+    return h;
+}
+
+/* the slot of the key `a` or `a b` (phrase), or of the empty slot where it would go */
+static VocabSlot *
+vocab_slot(const Py_UCS4 *a, Py_ssize_t na, const Py_UCS4 *b, Py_ssize_t nb)
+{
+    Py_ssize_t length = na + (b != NULL ? 1 + nb : 0);
+    uint32_t h = vocab_hash(a, na, b, nb) % VOCAB_SLOTS;
+    for (;;) {
+        VocabSlot *slot = &vocab[h];
+        if (slot->length == 0)
+            return slot;
+        if (slot->length == length) {
+            Py_ssize_t k = 0;
+            for (; k < na && (Py_UCS4)(unsigned char)slot->key[k] == a[k]; k++)
+                ;
+            if (k == na && b != NULL) {
+                if (slot->key[k] != ' ')
+                    goto next;
+                for (k = 0; k < nb && (Py_UCS4)(unsigned char)slot->key[na + 1 + k] == b[k]; k++)
+                    ;
+                if (k == nb)
+                    return slot;
+            }
+            else if (k == na && b == NULL)
+                return slot;
+        }
+    next:
+        h = (h + 1) % VOCAB_SLOTS;
+    }
+}
+
+static int
+vocab_add(PyObject *item, int bit, int phrase)
+{
+    Py_UCS4 a[VOCAB_KEY], b[VOCAB_KEY];
+    Py_ssize_t na, nb = 0;
+    PyObject *first = phrase ? PyTuple_GetItem(item, 0) : item;
+    PyObject *second = phrase ? PyTuple_GetItem(item, 1) : NULL;
+    if (first == NULL || (phrase && second == NULL))
+        return -1;
+    if (!PyUnicode_Check(first) || !PyUnicode_IS_ASCII(first) ||
+        (second != NULL && (!PyUnicode_Check(second) || !PyUnicode_IS_ASCII(second)))) {
+        PyErr_SetString(PyExc_ValueError, "context_vocabulary: ASCII words only");
+        return -1;
+    }
+    na = PyUnicode_GET_LENGTH(first);
+    nb = second != NULL ? PyUnicode_GET_LENGTH(second) : 0;
+    if (na + nb + 2 > VOCAB_KEY || na == 0) {
+        PyErr_SetString(PyExc_ValueError, "context_vocabulary: a word too long");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < na; k++)
+        a[k] = PyUnicode_1BYTE_DATA(first)[k];
+    for (Py_ssize_t k = 0; k < nb; k++)
+        b[k] = PyUnicode_1BYTE_DATA(second)[k];
+    static int used = 0;
+    VocabSlot *slot = vocab_slot(a, na, phrase ? b : NULL, nb);
+    if (slot->length == 0) {
+        if (++used > VOCAB_SLOTS / 2) {
+            PyErr_SetString(PyExc_ValueError, "context_vocabulary: too many words");
+            return -1;
+        }
+        for (Py_ssize_t k = 0; k < na; k++)
+            slot->key[k] = (char)a[k];
+        if (phrase) {
+            slot->key[na] = ' ';
+            for (Py_ssize_t k = 0; k < nb; k++)
+                slot->key[na + 1 + k] = (char)b[k];
+        }
+        slot->length = (unsigned char)(na + (phrase ? 1 + nb : 0));
+    }
+    if (phrase)
+        slot->phrase_bits |= (unsigned char)bit;
+    else
+        slot->word_bits |= (unsigned char)bit;
+    return 0;
+}
+
+static PyObject *
+context_vocabulary(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError,
+                        "context_vocabulary(academic_words, academic_stems, academic_phrases, "
+                        "example_words, example_stems, example_phrases)");
+        return NULL;
+    }
+    if (vocab_ready)
+        Py_RETURN_NONE; /* the same vocabulary: context.py is imported once */
+    for (int set = 0; set < 2; set++) {
+        int bit = set == 0 ? CTX_ACADEMIC : CTX_EXAMPLE;
+        for (int part = 0; part < 3; part++) {
+            PyObject *seq = PySequence_Fast(args[3 * set + part], "context_vocabulary: sequences");
+            if (seq == NULL)
+                return NULL;
+            for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+                PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+                int failed;
+                if (part == 1) { /* a stem */
+                    if (!PyUnicode_Check(item) || !PyUnicode_IS_ASCII(item) ||
+                        PyUnicode_GET_LENGTH(item) >= VOCAB_KEY || n_stems[set] == MAX_STEMS) {
+                        PyErr_SetString(PyExc_ValueError, "context_vocabulary: bad stem");
+                        failed = -1;
+                    }
+                    else {
+                        memcpy(stems[set][n_stems[set]++], PyUnicode_1BYTE_DATA(item),
+                               (size_t)PyUnicode_GET_LENGTH(item) + 1);
+                        failed = 0;
+                    }
+                }
+                else
+                    failed = vocab_add(item, bit, part == 2);
+                if (failed < 0) {
+                    Py_DECREF(seq);
+                    return NULL;
+                }
+            }
+            Py_DECREF(seq);
+        }
+    }
+    vocab_ready = 1;
+    Py_RETURN_NONE;
+}
+
+typedef struct {
+    const Py_UCS4 *s;
+    Py_ssize_t n;
+} Word;
+
+static const Py_UCS4 letter_e[] = {'e'}, letter_g[] = {'g'}, letter_i[] = {'i'};
+
+static inline int
+is_ascii_letter(Py_UCS4 c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline int
+is_word_char(Py_UCS4 c) /* sre's \w on str */
+{
+    return Py_UNICODE_ISALNUM(c) || c == '_';
+}
+
+/* outside a token: \s and "'`()[]{}<>,;!? (context._TOKEN) */
+static inline int
+is_token_break(Py_UCS4 c)
+{
+    if (c < 0x80)
+        return c == '"' || c == '\'' || c == '`' || c == '(' || c == ')' || c == '[' ||
+               c == ']' || c == '{' || c == '}' || c == '<' || c == '>' || c == ',' ||
+               c == ';' || c == '!' || c == '?' || Py_UNICODE_ISSPACE(c);
+    return Py_UNICODE_ISSPACE(c);
+}
+
+/* context._SENTENCE_END matched at `i` of s[0:n]: its end, or -1 */
+static Py_ssize_t
+sentence_end_at(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i)
+{
+    Py_UCS4 c = s[i];
+    if (c == '.' || c == '!' || c == '?') {
+        Py_ssize_t p = i + 1;
+        if (p >= 4 && (p == 4 || !is_word_char(s[p - 5]))) {
+            /* (?<!\be\.g[.!?])(?<!\bi\.e[.!?])(?<!\betc[.!?]) */
+            if ((s[p - 4] == 'e' && s[p - 3] == '.' && s[p - 2] == 'g') ||
+                (s[p - 4] == 'i' && s[p - 3] == '.' && s[p - 2] == 'e') ||
+                (s[p - 4] == 'e' && s[p - 3] == 't' && s[p - 2] == 'c'))
+                return -1;
+        }
+        Py_ssize_t j = p;
+        while (j < n && (s[j] == '.' || s[j] == '!' || s[j] == '?'))
+            j++;
+        return j < n && Py_UNICODE_ISSPACE(s[j]) ? j : -1;
+    }
+    if (c == '\n') { /* \n\s*\n: to the last newline of the run of spaces after it */
+        Py_ssize_t last = -1;
+        for (Py_ssize_t k = i + 1; k < n && Py_UNICODE_ISSPACE(s[k]); k++)
+            if (s[k] == '\n')
+                last = k;
+        return last >= 0 ? last + 1 : -1;
+    }
+    return -1;
+}
+
+/* context._words(s[0:n]), appended to `words` (at most CTX_MAX_WORDS in all) */
+static void
+context_words(const Py_UCS4 *s, Py_ssize_t n, Word *words, int *count)
+{
+    int tokens = 0;
+    for (Py_ssize_t k = 0; k < n && !tokens; k++) {
+        Py_UCS4 c = s[k];
+        if (c == '@' || c == '/' || c == '=' || c == '_')
+            tokens = 1;
+        else if (c == '.' && k + 1 < n && !is_token_break(s[k + 1]))
+            tokens = 1; /* _DOT_IN_TOKEN */
+    }
+    if (!tokens) { /* the runs of [a-z] */
+        for (Py_ssize_t k = 0; k < n;) {
+            if (s[k] >= 'a' && s[k] <= 'z') {
+                Py_ssize_t start = k;
+                while (k < n && s[k] >= 'a' && s[k] <= 'z')
+                    k++;
+                if (*count < CTX_MAX_WORDS)
+                    words[(*count)++] = (Word){s + start, k - start};
+            }
+            else
+                k++;
+        }
+        return;
+    }
+    for (Py_ssize_t k = 0; k < n;) { /* token by token (_token_words) */
+        if (is_token_break(s[k])) {
+            k++;
+            continue;
+        }
+        Py_ssize_t lo = k;
+        while (k < n && !is_token_break(s[k]))
+            k++;
+        Py_ssize_t hi = k, length = hi - lo;
+        const Py_UCS4 *t = s + lo;
+        /* _ABBREVIATIONS: "e.g.", "e.g", "i.e." */
+        if ((length == 4 && t[0] == 'e' && t[1] == '.' && t[2] == 'g' && t[3] == '.') ||
+            (length == 3 && t[0] == 'e' && t[1] == '.' && t[2] == 'g')) {
+            if (*count < CTX_MAX_WORDS)
+                words[(*count)++] = (Word){letter_e, 1};
+            if (*count < CTX_MAX_WORDS)
+                words[(*count)++] = (Word){letter_g, 1};
+            continue;
+        }
+        if (length == 4 && t[0] == 'i' && t[1] == '.' && t[2] == 'e' && t[3] == '.') {
+            if (*count < CTX_MAX_WORDS)
+                words[(*count)++] = (Word){letter_i, 1};
+            if (*count < CTX_MAX_WORDS)
+                words[(*count)++] = (Word){letter_e, 1};
+            continue;
+        }
+        /* token.strip(".:") */
+        while (lo < hi && (s[lo] == '.' || s[lo] == ':'))
+            lo++;
+        while (hi > lo && (s[hi - 1] == '.' || s[hi - 1] == ':'))
+            hi--;
+        int address = 0;
+        for (Py_ssize_t m = lo; m < hi; m++) {
+            Py_UCS4 c = s[m];
+            if (c == '@' || c == '/' || c == '.' || c == '=' || c == '_') {
+                address = 1;
+                break;
+            }
+        }
+        if (address)
+            continue;
+        for (Py_ssize_t m = lo; m < hi;) {
+            if (s[m] >= 'a' && s[m] <= 'z') {
+                Py_ssize_t start = m;
+                while (m < hi && s[m] >= 'a' && s[m] <= 'z')
+                    m++;
+                if (*count < CTX_MAX_WORDS)
+                    words[(*count)++] = (Word){s + start, m - start};
+            }
+            else
+                m++;
+        }
+    }
+}
+
+/* context._mentions for both vocabularies: ACADEMIC | EXAMPLE */
+static int
+context_mentions(const Word *words, int count)
+{
+    int found = 0;
+    for (int k = 0; k < count && found != (CTX_ACADEMIC | CTX_EXAMPLE); k++) {
+        const Word *w = &words[k];
+        if (w->n < VOCAB_KEY) {
+            VocabSlot *slot = vocab_slot(w->s, w->n, NULL, 0);
+            found |= slot->word_bits;
+            if (k + 1 < count && w->n + words[k + 1].n + 1 < VOCAB_KEY) {
+                slot = vocab_slot(w->s, w->n, words[k + 1].s, words[k + 1].n);
+                found |= slot->phrase_bits;
+            }
+        }
+        for (int set = 0; set < 2; set++) {
+            int bit = set == 0 ? CTX_ACADEMIC : CTX_EXAMPLE;
+            if (found & bit)
+                continue;
+            for (int m = 0; m < n_stems[set]; m++) {
+                const char *stem = stems[set][m];
+                Py_ssize_t i = 0;
+                while (stem[i] && i < w->n && (Py_UCS4)(unsigned char)stem[i] == w->s[i])
+                    i++;
+                if (!stem[i]) {
+                    found |= bit;
+                    break;
+                }
+            }
+        }
+    }
+    return found;
+}
+
+static inline Py_UCS4
+lower_ascii_char(Py_UCS4 c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* the position of the last `c` in s[0:n], or -1 */
+static Py_ssize_t
+last_of(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 c)
+{
+    for (Py_ssize_t k = n - 1; k >= 0; k--)
+        if (s[k] == c)
+            return k;
+    return -1;
+}
+
+static Py_ssize_t
+count_of(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 c)
+{
+    Py_ssize_t count = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        count += s[k] == c;
+    return count;
+}
+
+/* context._SINGLE_QUOTE at k of s[0:n]: a ' not between two ASCII letters */
+static inline int
+single_quote_at(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t k)
+{
+    return s[k] == '\'' &&
+           (k == 0 || !is_ascii_letter(s[k - 1]) || k + 1 >= n || !is_ascii_letter(s[k + 1]));
+}
+
+/* context._inside_quotes(lb, la) */
+static int
+inside_quotes(const Py_UCS4 *lb, Py_ssize_t nb, const Py_UCS4 *la, Py_ssize_t na)
+{
+    if (count_of(lb, nb, '"') % 2 == 1 && last_of(la, na, '"') >= 0)
+        return 1;
+    if (last_of(lb, nb, 0x201C) > last_of(lb, nb, 0x201D) && last_of(la, na, 0x201D) >= 0)
+        return 1;
+    if (last_of(lb, nb, 0xAB) > last_of(lb, nb, 0xBB) && last_of(la, na, 0xBB) >= 0)
+        return 1;
+    if (count_of(lb, nb, '`') % 2 == 1 && last_of(la, na, '`') >= 0)
+        return 1;
+    Py_ssize_t quotes = 0;
+    for (Py_ssize_t k = 0; k < nb; k++)
+        quotes += single_quote_at(lb, nb, k);
+    if (quotes % 2 == 0)
+        return 0;
+    for (Py_ssize_t k = 0; k < na; k++)
+        if (single_quote_at(la, na, k))
+            return 1;
+    return 0;
+}
+
+/* context.analyse's flags of text[start:end]: QUOTED 1 | ACADEMIC 2 | EXAMPLE 4 | NEGATED 8.
+ * `fences`: context.fences(text); `negation`: context._NEGATION.search. */
+static PyObject *
+context_flags(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyList_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "context_flags(text: str, start: int, end: int, fences: list, negation)");
+        return NULL;
+    }
+    if (!vocab_ready) {
+        PyErr_SetString(PyExc_RuntimeError, "context_flags: context_vocabulary not called");
+        return NULL;
+    }
+    PyObject *text = args[0], *fences = args[3];
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]), end = PyLong_AsSsize_t(args[2]);
+    if ((start == -1 || end == -1) && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (start < 0 || end < start || end > n) {
+        PyErr_SetString(PyExc_ValueError, "context_flags: a span outside the text");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 before[CTX_BEFORE], after[CTX_AFTER];
+    Py_ssize_t b0 = start > CTX_BEFORE ? start - CTX_BEFORE : 0, nb = start - b0;
+    Py_ssize_t na = end + CTX_AFTER < n ? CTX_AFTER : n - end;
+    for (Py_ssize_t k = 0; k < nb; k++)
+        before[k] = lower_ascii_char(PyUnicode_READ(kind, data, b0 + k));
+    for (Py_ssize_t k = 0; k < na; k++)
+        after[k] = lower_ascii_char(PyUnicode_READ(kind, data, end + k));
+
+    int flags = 0;
+    /* quoted: inside a fence (an odd number of them before the match), or quotation marks */
+    Py_ssize_t fences_before = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(fences); k++) {
+        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(fences, k));
+        if (at == -1 && PyErr_Occurred())
+            return NULL;
+        if (at >= start)
+            break;
+        fences_before++;
+    }
+    if (fences_before % 2 == 1)
+        flags |= 1;
+    else {
+        Py_ssize_t line = last_of(before, nb, '\n') + 1;
+        const Py_UCS4 *lb = before + line;
+        Py_ssize_t n_lb = nb - line, n_la = 0;
+        int marked = 0;
+        for (Py_ssize_t k = 0; k < n_lb && !marked; k++) {
+            Py_UCS4 c = lb[k];
+            marked = c == '"' || c == 0x201C || c == 0xAB || c == '`' || c == '\'';
+        }
+        if (marked) {
+            while (n_la < na && after[n_la] != '\n')
+                n_la++;
+            if (inside_quotes(lb, n_lb, after, n_la))
+                flags |= 1;
+        }
+    }
+    /* the match's sentence: after the last sentence end before it, to the first after it */
+    Py_ssize_t sentence = 0;
+    for (Py_ssize_t k = 0; k < nb;) {
+        Py_ssize_t e = sentence_end_at(before, nb, k);
+        if (e >= 0)
+            sentence = k = e;
+        else
+            k++;
+    }
+    Py_ssize_t upto = na;
+    for (Py_ssize_t k = 0; k < na; k++) {
+        if (sentence_end_at(after, na, k) >= 0) {
+            upto = k;
+            break;
+        }
+    }
+    Word words[CTX_MAX_WORDS];
+    int count = 0;
+    context_words(before + sentence, nb - sentence, words, &count);
+    context_words(after, upto, words, &count);
+    int mentions = context_mentions(words, count);
+    if (mentions & CTX_ACADEMIC)
+        flags |= 2;
+    if (mentions & CTX_EXAMPLE)
+        flags |= 4;
+    /* negated: in the clause the match opens, its last 60 characters */
+    Py_ssize_t clause = 0;
+    for (Py_ssize_t k = nb - 1; k >= 0; k--) {
+        Py_UCS4 c = before[k];
+        if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\n') {
+            clause = k + 1;
+            break;
+        }
+    }
+    if (nb - clause > 60)
+        clause = nb - 60;
+    PyObject *piece =
+        PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, before + clause, nb - clause);
+    if (piece == NULL)
+        return NULL;
+    PyObject *found = PyObject_CallOneArg(args[4], piece);
+    Py_DECREF(piece);
+    if (found == NULL)
+        return NULL;
+    if (found != Py_None)
+        flags |= 8;
+    Py_DECREF(found);
+    return PyLong_FromLong(flags);
+}
+
+/* context.fences: where the text's ``` are (non-overlapping, from the left) */
+static PyObject *
+fences(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "fences(text: str)");
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t k = 0; k + 2 < n;) {
+        if (PyUnicode_READ(kind, data, k) == '`' && PyUnicode_READ(kind, data, k + 1) == '`' &&
+            PyUnicode_READ(kind, data, k + 2) == '`') {
+            if (append_int(out, k) < 0) {
+                Py_DECREF(out);
+                return NULL;
+            }
+            k += 3;
+        }
+        else
+            k++;
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"context_flags", (PyCFunction)(void (*)(void))context_flags, METH_FASTCALL,
+     "context_flags(text, start, end, fences, negation) -> int: context.analyse's flags."},
+    {"context_vocabulary", (PyCFunction)(void (*)(void))context_vocabulary, METH_FASTCALL,
+     "context_vocabulary(...): context.py's words, stems and phrases, set once."},
+    {"fences", (PyCFunction)fences, METH_O, "fences(text) -> [position, ...]: context.fences."},
     {"payload_bytes", (PyCFunction)(void (*)(void))payload_bytes, METH_FASTCALL,
      "payload_bytes(encoding, payload) -> [raw, ...] | None: decode.decode's candidates."},
     {"pii_candidates", (PyCFunction)(void (*)(void))pii_candidates, METH_FASTCALL,

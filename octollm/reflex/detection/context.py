@@ -24,7 +24,10 @@ import re
 from dataclasses import dataclass, fields
 
 from octollm.reflex.detection.matches import SEVERITY_ORDER
-from octollm.reflex.detection.normalize import lower_ascii
+from octollm.reflex.detection.normalize import NATIVE, lower_ascii
+
+if NATIVE:
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
 
 BEFORE = 100
 AFTER = 60
@@ -256,6 +259,21 @@ def analyse(text: str, start: int, end: int, fence_positions: list[int] | None =
     ]
 
 
+def analyse_native(
+    text: str, start: int, end: int, fence_positions: list[int] | None = None
+) -> Context:
+    """`analyse`, compiled (`_native.context_flags`: the same reading of the same text around
+    the match; the negation is still `_NEGATION`, called from C on the same clause)."""
+    if fence_positions is None:
+        fence_positions = _native.fences(text)
+    return BY_FLAGS[_native.context_flags(text, start, end, fence_positions, _negation)]
+
+
+def fences_native(text: str) -> list[int]:
+    """`fences`, compiled."""
+    return _native.fences(text)  # type: ignore[no-any-return]
+
+
 def _adjustment(context: Context) -> tuple[int, float]:
     steps = 2 if context.negated else int(context.quoted or context.academic or context.example)
     factor = 1.0
@@ -276,6 +294,17 @@ _CONTEXTS = {
     for flags in itertools.product((False, True), repeat=len(fields(Context)))
 }
 _ADJUSTMENTS = {context: _adjustment(context) for context in _CONTEXTS.values()}
+# The contexts by `_native.context_flags`' bits: quoted 1, academic 2, example 4, negated 8.
+BY_FLAGS = tuple(
+    _CONTEXTS[bool(flags & 1), bool(flags & 2), bool(flags & 4), bool(flags & 8)]
+    for flags in range(16)
+)
+_negation = _NEGATION.search
+if NATIVE:
+    _native.context_vocabulary(
+        sorted(_ACADEMIC_WORDS), _ACADEMIC_STEMS, sorted(_ACADEMIC_PHRASES),
+        sorted(_EXAMPLE_WORDS), _EXAMPLE_STEMS, sorted(_EXAMPLE_PHRASES),
+    )  # fmt: skip
 _LEVEL = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
 
 

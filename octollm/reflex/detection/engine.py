@@ -116,6 +116,8 @@ class DetectionEngine:
         self.native = NATIVE if native is None else native
         self._fold = fold_native if self.native else fold_python
         self._decode = decode_native if self.native else decode
+        self._analyse = ctx.analyse_native if self.native else ctx.analyse
+        self._fences = ctx.fences_native if self.native else ctx.fences
 
     def scan(self, text: str, *, pii: bool = True, injection: bool = True) -> Scan:
         kinds = _KINDS[bool(pii), bool(injection)]
@@ -171,10 +173,11 @@ class DetectionEngine:
             candidates.sort(key=_injection_span)
         original = folded.original
         plain_offsets = not folded.deletions
-        fence_positions = ctx.fences(text)
+        fence_positions = self._fences(text)
+        analyse = self._analyse
         out = []
         for _, _, score, _, s, e, type_, severity in candidates:
-            context = ctx.analyse(text, s, e, fence_positions)
+            context = analyse(text, s, e, fence_positions)
             severity, confidence = ctx.adjust(severity, -score, context)
             if plain_offsets:
                 start, end = s, e
