@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import random
+import re
 import string
 from pathlib import Path
 
@@ -172,3 +173,109 @@ def test_compiled_context_analysis_is_the_python_one():
             start,
             end,
         )
+
+
+def _validator_values(rng: random.Random) -> list[tuple[str, str]]:
+    """(rule name, value) pairs for the validators run in C: valid and invalid URLs, VINs and
+    bech32 addresses, mixed case, characters outside their alphabets, non-ASCII ones."""
+    from octollm.reflex.detection.pii import validators as v
+
+    def vin() -> str:
+        chars = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+        value = "".join(rng.choice(chars) for _ in range(17))
+        if rng.random() < 0.5:
+            value = value[:13] + "".join(rng.choice("0123456789") for _ in range(4))
+        if rng.random() < 0.5:
+            value = value[:8] + v.vin_check_digit(value) + value[9:]
+        return value
+
+    def bech32() -> str:
+        hrp = rng.choice(["bc", "tb", "BC", "tB", "bt", "ltc"])
+        data = [rng.randrange(32) for _ in range(rng.randrange(0, 40))]
+        lowered = hrp.lower()
+        expanded = [ord(c) >> 5 for c in lowered] + [0] + [ord(c) & 31 for c in lowered]
+        target = rng.choice([1, 0x2BC830A3])
+        polymod = v._bech32_polymod(expanded + data + [0] * 6) ^ target
+        data += [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
+        value = hrp + "1" + "".join(v._BECH32[d] for d in data)
+        return value.upper() if hrp.isupper() else value
+
+    def url() -> str:
+        scheme = rng.choice(["https://", "HTTP://", "s3://", "x://", "://", "", "1a://", "é://"])
+        host = "".join(rng.choice("ab.-_:/é") for _ in range(rng.randrange(0, 6)))
+        return scheme + host + rng.choice(["", "/", "/path", "//x"])
+
+    out = []
+    for _ in range(3000):
+        name, value = rng.choice([("vin", vin), ("crypto.bech32", bech32), ("url", url)])
+        value = value()
+        if rng.random() < 0.2:  # a character changed: case, alphabet, script
+            i = rng.randrange(len(value)) if value else 0
+            value = value[:i] + rng.choice("aZ1I0Oo:/bé\u0430") + value[i + 1 :]
+        out.append((name, value))
+    return out
+
+
+@needs_native
+def test_compiled_validators_are_the_python_ones():
+    """`_native.pii_candidates` with the validators it runs in C and with the Python ones
+    only: the same candidates (scores too), next to a keyword or not."""
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
+    from octollm.reflex.detection.engine import _NATIVE_VALIDATORS, _pii_rules
+    from octollm.reflex.detection.pii import RULES
+
+    compiled = {rule: info for rule, info in _pii_rules().items() if info[7]}
+    assert {info[0] for info in compiled.values()} == set(_NATIVE_VALIDATORS)
+    python = {rule: (*info[:7], 0, info[8]) for rule, info in compiled.items()}
+    by_name = {rule.name: rule for rule in RULES if rule in compiled}
+    rng = random.Random(11)
+    for name, value in _validator_values(rng):
+        before = rng.choice(["", "VIN: ", "see ", "chassis no. ", "\u0436 "])
+        text = before + value + rng.choice(["", ".", " and more"])
+        match = re.compile(re.escape(value)).search(text, len(before))
+        for rule in (by_name[name], by_name.get(name + ".www", by_name[name])):
+            info = compiled[rule]
+            spans = {rule: (*info[:1], 0, *info[2:])}  # the whole match is the value
+            found = [(rule, [match])]
+            got = _outcome(_native.pii_candidates, found, text, spans, 40)
+            expected = _outcome(
+                _native.pii_candidates,
+                found,
+                text,
+                {rule: (*python[rule][:1], 0, *python[rule][2:])},
+                40,
+            )
+            assert got == expected, (name, text)
+
+
+def _outcome(call, *args):
+    """What `call(*args)` returns, or the type of what it raises (a value no rule matches can
+    make a validator raise: then both paths raise)."""
+    try:
+        return call(*args)
+    except Exception as error:
+        return type(error)
+
+
+@needs_native
+def test_compiled_pii_selection_is_the_python_one():
+    """`_native.pii_matches` against engine._pii's selection in Python: random candidates,
+    overlapping, nested, empty, of equal length and score."""
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
+    from octollm.reflex.detection.engine import _non_overlapping, _pii_span
+    from octollm.reflex.detection.matches import PiiMatch, mask, pii_match
+
+    rng = random.Random(13)
+    text = "".join(rng.choice("ab 1é\u0436\U0001f600*") for _ in range(200))
+    for _ in range(3000):
+        candidates = []
+        for order in rng.sample(range(20), rng.randrange(0, 12)):
+            s = rng.randrange(0, 60)
+            e = rng.randrange(s, min(len(text), s + 25))
+            score = rng.choice([0.9, 0.95, 0.7, 0.855, 1.0])
+            candidates.append((s - e, -score, order, s, e, f"T{order % 3}"))
+        expected = sorted(candidates)
+        expected = _non_overlapping(expected, 3)
+        expected.sort(key=_pii_span)
+        matches = [pii_match(t, s, e, -score, mask(text[s:e])) for _, score, _, s, e, t in expected]
+        assert _native.pii_matches(list(candidates), text, PiiMatch) == matches, candidates

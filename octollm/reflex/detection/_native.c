@@ -39,7 +39,17 @@
  *     engine._pii's candidates: for each match, its spans (engine._pii_spans: trimmed, then
  *     cut before each separator from the right), the first one its validator accepts, scored
  *     `round(confidence * factor, 3)`. `rules[rule]`: (validate, value group, confidence,
- *     order, type, trim, split); a validator sees `context` characters either side.
+ *     order, type, trim, split, native validator, score at factor 1.0); a validator sees
+ *     `context` characters either side. The native validator (engine._NATIVE_VALIDATORS:
+ *     1 url, 2 vin, 3 bitcoin_bech32; 0 none) runs in C on an ASCII candidate and accepts
+ *     (factor 1.0) or refuses it as the Python one would; where that is not plain (not
+ *     ASCII, a VIN whose check digit fails, a character outside the alphabet) the Python
+ *     validator decides.
+ *
+ * pii_matches(candidates, text, match_type) -> [match, ...]
+ *     engine._pii's selection, for a text whose offsets need no mapping: the candidates in
+ *     rank order, each kept unless it overlaps one kept before, in order of their spans, as
+ *     `match_type` objects made as matches.pii_match makes them (mask included).
  *
  * payload_bytes(encoding, payload) -> [raw, ...] | None
  *     What decode.decode decodes `payload` to, in the order it tries them (hex, then base64),
@@ -68,7 +78,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 6
+#define NATIVE_ABI 7
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -824,6 +834,8 @@ contains(PyObject *chars, Py_UCS4 c)
     return n > 0 && PyUnicode_FindChar(chars, c, 0, n, 1) >= 0;
 }
 
+static int validate_native(int which, PyObject *text, Py_ssize_t s, Py_ssize_t e);
+
 /* The first span of a match its validator accepts: appends its candidate; 0 if none, -1 on
  * error */
 static int
@@ -831,6 +843,19 @@ pii_span(PyObject *text, const void *data, int kind, Py_ssize_t n, Py_ssize_t s,
          Py_ssize_t context, PyObject *info, PyObject *candidates)
 {
     PyObject *validate = PyTuple_GET_ITEM(info, 0);
+    int verdict = validate_native((int)PyLong_AsLong(PyTuple_GET_ITEM(info, 7)), text, s, e);
+    if (verdict == 0)
+        return 0;
+    if (verdict == 1) { /* factor 1.0: the rule's own score */
+        PyObject *c = Py_BuildValue("(nNOnnO)", s - e,
+                                    PyFloat_FromDouble(-PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(info, 8))),
+                                    PyTuple_GET_ITEM(info, 3), s, e, PyTuple_GET_ITEM(info, 4));
+        if (c == NULL)
+            return -1;
+        int failed = PyList_Append(candidates, c);
+        Py_DECREF(c);
+        return failed < 0 ? -1 : 1;
+    }
     PyObject *value = PyUnicode_Substring(text, s, e);
     PyObject *before = PyUnicode_Substring(text, s > context ? s - context : 0, s);
     PyObject *after = PyUnicode_Substring(text, e, e + context < n ? e + context : n);
@@ -908,7 +933,8 @@ pii_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 PyErr_SetString(PyExc_KeyError, "pii_candidates: an unknown rule");
             goto error;
         }
-        if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 7 || !PyList_Check(matches))
+        if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 9 || !PyList_Check(matches) ||
+            !PyLong_Check(PyTuple_GET_ITEM(info, 7)) || !PyFloat_Check(PyTuple_GET_ITEM(info, 8)))
             goto type_error;
         PyObject *group = PyTuple_GET_ITEM(info, 1);
         PyObject *trim = PyTuple_GET_ITEM(info, 5), *split = PyTuple_GET_ITEM(info, 6);
@@ -1683,7 +1709,331 @@ fences(PyObject *module, PyObject *text)
     return out;
 }
 
+/* --- validators in C ---------------------------------------------------------------------- */
+
+/* The common validators (pii/validators.py), for ASCII candidates: 1 accepted (factor 1.0),
+ * 0 refused (None), -1 where the Python validator decides (not ASCII, or not the plain case).
+ * `kind`: engine._NATIVE_VALIDATORS. */
+#define VALIDATE_URL 1
+#define VALIDATE_VIN 2
+#define VALIDATE_BECH32 3
+
+static int
+validate_url(const Py_UCS1 *v, Py_ssize_t n)
+{
+    /* _SCHEME.sub("", value).split("/", 1)[0], at least 3 characters */
+    Py_ssize_t k = 0, p = 0;
+    while (k < n && is_ascii_letter(v[k]))
+        k++;
+    if (k > 0 && k + 3 <= n && v[k] == ':' && v[k + 1] == '/' && v[k + 2] == '/')
+        p = k + 3;
+    Py_ssize_t host = 0;
+    while (p + host < n && v[p + host] != '/')
+        host++;
+    return host >= 3;
+}
+
+static int
+vin_value(Py_UCS1 c)
+{
+    static const char letters[] = "ABCDEFGHJKLMNPRSTUVWXYZ";
+    static const int values[] = {1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9,
+                                 2, 3, 4, 5, 6, 7, 8, 9};
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    for (int i = 0; letters[i]; i++)
+        if (letters[i] == c)
+            return values[i];
+    return -1;
+}
+
+static int
+validate_vin(const Py_UCS1 *v, Py_ssize_t n)
+{
+    static const int weights[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
+    if (n != 17)
+        return -1;
+    int letters = 0, digits = 0, total = 0;
+    for (int i = 0; i < 17; i++) {
+        int value = vin_value(v[i]);
+        if (value < 0)
+            return -1;
+        letters += is_ascii_letter(v[i]);
+        digits += v[i] >= '0' && v[i] <= '9';
+        total += value * weights[i];
+    }
+    for (int i = 13; i < 17; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return 0; /* a VIN ends in a serial number of digits */
+    if (letters < 2 || digits < 3)
+        return 0;
+    int check = total % 11;
+    if ((check == 10 && v[8] == 'X') || (check < 10 && v[8] == '0' + check))
+        return 1;
+    return -1; /* only next to the word: validators.vin reads it */
+}
+
+static int
+validate_bech32(const Py_UCS1 *v, Py_ssize_t n)
+{
+    static const char charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    static const uint32_t generator[5] = {0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD,
+                                          0x2A1462B3};
+    int lower = 0, upper = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        lower |= v[i] >= 'a' && v[i] <= 'z';
+        upper |= v[i] >= 'A' && v[i] <= 'Z';
+    }
+    if (lower && upper)
+        return 0;
+    Py_ssize_t one = -1;
+    for (Py_ssize_t i = n - 1; i >= 0; i--)
+        if (v[i] == '1') {
+            one = i;
+            break;
+        }
+    /* hrp "bc" or "tb", lowered */
+    if (one != 2)
+        return 0;
+    Py_UCS1 h0 = v[0] | 0x20, h1 = v[1] | 0x20;
+    if (!((v[0] == 'b' || v[0] == 'B') && (v[1] == 'c' || v[1] == 'C')) &&
+        !((v[0] == 't' || v[0] == 'T') && (v[1] == 'b' || v[1] == 'B')))
+        return 0;
+    if (n - 3 < 6)
+        return 0;
+    uint32_t checksum = 1;
+    uint32_t expanded[5] = {h0 >> 5, h1 >> 5, 0, h0 & 31, h1 & 31};
+    for (Py_ssize_t i = 0; i < 5 + n - 3; i++) {
+        uint32_t value;
+        if (i < 5)
+            value = expanded[i];
+        else {
+            Py_UCS1 c = v[i - 5 + 3];
+            c = c >= 'A' && c <= 'Z' ? c + 32 : c;
+            const char *at = c ? strchr(charset, c) : NULL;
+            if (at == NULL)
+                return -1; /* not in the alphabet: the Python validator raises */
+            value = (uint32_t)(at - charset);
+        }
+        uint32_t top = checksum >> 25;
+        checksum = ((checksum & 0x1FFFFFF) << 5) ^ value;
+        for (int b = 0; b < 5; b++)
+            if ((top >> b) & 1)
+                checksum ^= generator[b];
+    }
+    return checksum == 1 || checksum == 0x2BC830A3;
+}
+
+static int
+validate_native(int which, PyObject *text, Py_ssize_t s, Py_ssize_t e)
+{
+    Py_UCS1 v[256];
+    Py_ssize_t n = e - s;
+    if (which == 0 || n > (Py_ssize_t)sizeof(v))
+        return -1;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, s + i);
+        if (c >= 0x80)
+            return -1;
+        v[i] = (Py_UCS1)c;
+    }
+    switch (which) {
+    case VALIDATE_URL:
+        return validate_url(v, n);
+    case VALIDATE_VIN:
+        return validate_vin(v, n);
+    case VALIDATE_BECH32:
+        return validate_bech32(v, n);
+    }
+    return -1;
+}
+
+/* --- PII matches -------------------------------------------------------------------------- */
+
+typedef struct {
+    Py_ssize_t length; /* s - e */
+    double score;      /* -score */
+    long order;
+    Py_ssize_t s, e, rank;
+    PyObject *type;
+} PiiCandidate;
+
+static int
+by_pii_rank(const void *a, const void *b)
+{
+    const PiiCandidate *p = a, *q = b;
+    if (p->length != q->length)
+        return p->length < q->length ? -1 : 1;
+    if (p->score != q->score)
+        return p->score < q->score ? -1 : 1;
+    if (p->order != q->order)
+        return p->order < q->order ? -1 : 1;
+    if (p->s != q->s)
+        return p->s < q->s ? -1 : 1;
+    if (p->e != q->e)
+        return p->e < q->e ? -1 : 1;
+    return PyUnicode_Compare(p->type, q->type);
+}
+
+static int
+by_pii_span(const void *a, const void *b)
+{
+    const PiiCandidate *p = a, *q = b;
+    if (p->s != q->s)
+        return p->s < q->s ? -1 : 1;
+    if (p->e != q->e)
+        return p->e < q->e ? -1 : 1;
+    return (p->rank > q->rank) - (p->rank < q->rank); /* a stable sort */
+}
+
+/* matches.mask(text[s:e]) */
+static PyObject *
+masked(PyObject *text, Py_ssize_t s, Py_ssize_t e)
+{
+    Py_ssize_t n = e - s, keep = n / 3 < 4 ? n / 3 : 4;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 max = n - keep > 0 ? '*' : 0;
+    for (Py_ssize_t k = e - keep; k < e; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        max = c > max ? c : max;
+    }
+    PyObject *out = PyUnicode_New(n, max);
+    if (out == NULL)
+        return NULL;
+    int out_kind = PyUnicode_KIND(out);
+    void *out_data = PyUnicode_DATA(out);
+    for (Py_ssize_t k = 0; k < n - keep; k++)
+        PyUnicode_WRITE(out_kind, out_data, k, '*');
+    for (Py_ssize_t k = 0; k < keep; k++)
+        PyUnicode_WRITE(out_kind, out_data, n - keep + k,
+                        PyUnicode_READ(kind, data, e - keep + k));
+    return out;
+}
+
+/* an instance of `type` with these fields in its __dict__ (matches.pii_match) */
+static PyObject *
+new_match(PyTypeObject *type, PyObject *const *names, PyObject *const *values, int count)
+{
+    static PyObject *no_args = NULL;
+    if (no_args == NULL && (no_args = PyTuple_New(0)) == NULL)
+        return NULL;
+    PyObject *match = PyBaseObject_Type.tp_new(type, no_args, NULL);
+    if (match == NULL)
+        return NULL;
+    PyObject *dict = PyObject_GenericGetDict(match, NULL);
+    if (dict == NULL) {
+        Py_DECREF(match);
+        return NULL;
+    }
+    for (int k = 0; k < count; k++) {
+        if (PyDict_SetItem(dict, names[k], values[k]) < 0) {
+            Py_DECREF(dict);
+            Py_DECREF(match);
+            return NULL;
+        }
+    }
+    Py_DECREF(dict);
+    return match;
+}
+
+/* pii_matches(candidates, text, match_type) -> [PiiMatch, ...]: engine._pii's selection (the
+ * best of overlapping candidates, by rank), in order of their spans, as match objects with
+ * their masked text, for a text whose offsets need no mapping */
+static PyObject *
+pii_matches(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyType_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "pii_matches(candidates: list, text: str, match_type: type)");
+        return NULL;
+    }
+    static PyObject *names[5] = {NULL};
+    if (names[0] == NULL) {
+        const char *fields[5] = {"type", "start", "end", "confidence", "masked"};
+        for (int k = 0; k < 5; k++)
+            if ((names[k] = PyUnicode_InternFromString(fields[k])) == NULL)
+                return NULL;
+    }
+    PyObject *list = args[0], *text = args[1];
+    Py_ssize_t count = PyList_GET_SIZE(list), n = PyUnicode_GET_LENGTH(text);
+    PiiCandidate *all = PyMem_Malloc((size_t)(count ? count : 1) * 2 * sizeof(PiiCandidate));
+    if (all == NULL)
+        return PyErr_NoMemory();
+    PiiCandidate *kept = all + count;
+    PyObject *out = NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *c = PyList_GET_ITEM(list, i);
+        if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) != 6 ||
+            !PyFloat_Check(PyTuple_GET_ITEM(c, 1)) || !PyUnicode_Check(PyTuple_GET_ITEM(c, 5))) {
+            PyErr_SetString(PyExc_TypeError, "pii_matches: not a candidate");
+            goto done;
+        }
+        all[i].length = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, 0));
+        all[i].score = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 1));
+        all[i].order = PyLong_AsLong(PyTuple_GET_ITEM(c, 2));
+        all[i].s = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, 3));
+        all[i].e = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, 4));
+        all[i].type = PyTuple_GET_ITEM(c, 5);
+        if (PyErr_Occurred())
+            goto done;
+        if (all[i].s < 0 || all[i].e < all[i].s || all[i].e > n) {
+            PyErr_SetString(PyExc_ValueError, "pii_matches: a span outside the text");
+            goto done;
+        }
+    }
+    qsort(all, (size_t)count, sizeof(PiiCandidate), by_pii_rank);
+    if (PyErr_Occurred())
+        goto done;
+    /* engine._non_overlapping: `kept` in order of their starts */
+    Py_ssize_t n_kept = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t start = all[i].s, end = all[i].e;
+        Py_ssize_t lo = 0, hi = n_kept; /* bisect_right(starts, start) */
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (start < kept[mid].s)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        if ((lo > 0 && kept[lo - 1].e > start) || (lo < n_kept && kept[lo].s < end))
+            continue;
+        memmove(kept + lo + 1, kept + lo, (size_t)(n_kept - lo) * sizeof(PiiCandidate));
+        kept[lo] = all[i];
+        kept[lo].rank = i;
+        n_kept++;
+    }
+    qsort(kept, (size_t)n_kept, sizeof(PiiCandidate), by_pii_span);
+    out = PyList_New(n_kept);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n_kept; i++) {
+        PyObject *values[5] = {kept[i].type, PyLong_FromSsize_t(kept[i].s),
+                               PyLong_FromSsize_t(kept[i].e), PyFloat_FromDouble(-kept[i].score),
+                               masked(text, kept[i].s, kept[i].e)};
+        PyObject *match = NULL;
+        if (values[1] && values[2] && values[3] && values[4])
+            match = new_match((PyTypeObject *)args[2], names, values, 5);
+        for (int k = 1; k < 5; k++)
+            Py_XDECREF(values[k]);
+        if (match == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, i, match);
+    }
+done:
+    PyMem_Free(all);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"pii_matches", (PyCFunction)(void (*)(void))pii_matches, METH_FASTCALL,
+     "pii_matches(candidates, text, match_type) -> [PiiMatch, ...]: engine._pii's selection."},
     {"context_flags", (PyCFunction)(void (*)(void))context_flags, METH_FASTCALL,
      "context_flags(text, start, end, fences, negation) -> int: context.analyse's flags."},
     {"context_vocabulary", (PyCFunction)(void (*)(void))context_vocabulary, METH_FASTCALL,

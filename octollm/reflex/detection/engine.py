@@ -30,7 +30,7 @@ from octollm.reflex.detection.matches import (
 )
 from octollm.reflex.detection.normalize import NATIVE, Folded, fold_native, fold_python
 from octollm.reflex.detection.pii import RULES as PII_RULES
-from octollm.reflex.detection.pii import PiiRule
+from octollm.reflex.detection.pii import PiiRule, validators
 from octollm.reflex.detection.rules import Rule
 from octollm.reflex.detection.scanner import (
     HyperscanScanner,
@@ -142,6 +142,8 @@ class DetectionEngine:
         text = folded.text
         if self.native:
             candidates = _native.pii_candidates(found, text, _pii_rules(), VALIDATION_CONTEXT)
+            if not folded.deletions:  # offsets as they are: selected and made in C
+                return _native.pii_matches(candidates, folded.original, PiiMatch)  # type: ignore[no-any-return]
         else:
             candidates = _pii_candidates(found, text)
         # The best of overlapping candidates: the longest, then the most confident.
@@ -281,9 +283,16 @@ def _pii_rules() -> dict[Rule, tuple[Any, ...]]:
             rule.type,
             rule.trim,
             rule.split,
+            _NATIVE_VALIDATORS.get(rule.validate, 0),
+            round(rule.confidence * 1.0, 3),
         )
         for rule in PII_RULES
     }
+
+
+# The validators `_native.pii_candidates` runs in C for ASCII candidates (the plain cases: the
+# others it leaves to these), by its numbers.
+_NATIVE_VALIDATORS = {validators.url: 1, validators.vin: 2, validators.bitcoin_bech32: 3}
 
 
 def _pii_span(candidate: tuple[Any, ...]) -> tuple[int, int]:
