@@ -279,3 +279,23 @@ def test_compiled_pii_selection_is_the_python_one():
         expected.sort(key=_pii_span)
         matches = [pii_match(t, s, e, -score, mask(text[s:e])) for _, score, _, s, e, t in expected]
         assert _native.pii_matches(list(candidates), text, PiiMatch) == matches, candidates
+
+
+@needs_native
+def test_compiled_lowering_in_regions_is_the_python_one():
+    """`_native.lowered` against scanner._lowered_in: random regions (overlapping, nested,
+    empty, past the end) of texts of every width."""
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
+    from octollm.reflex.detection.scanner import _lowered_in
+
+    rng = random.Random(17)
+    for _ in range(5000):
+        alphabet = rng.choice(["aBcZ@[` ", "AbÉé ZÀ", "Ab\u0416\u0436Z", "aZ\U0001f600B"])
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        regions = []
+        for _ in range(rng.randrange(1, 5)):
+            lo = rng.randrange(0, len(text) + 3)
+            regions.append((lo, lo + rng.randrange(-2, 30)))
+        got = _native.lowered(text, regions)
+        assert got == _lowered_in(text, regions), (text, regions)
+        assert got.isascii() == text.isascii(), (text, regions)

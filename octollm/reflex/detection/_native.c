@@ -25,6 +25,10 @@
  *     an int32 a rule, its window (`Rule.width + 1`) | ANCHORED | NARROW_SPACE |
  *     NARROW_NEWLINE.
  *
+ * lowered(text, regions) -> str
+ *     scanner._lowered_in: `text` with its ASCII letters lowered in the regions (from the
+ *     character before each), `text` itself when no letter there is upper-case.
+ *
  * lowered_regions(plans, reaches) -> [(lo, hi), ...]
  *     scanner._confirm's regions of the text a `lowercase` rule runs on (`reaches`: an int32
  *     a rule, `Rule.width + Rule.lookahead + 1` for a `lowercase` rule, negated for an
@@ -78,7 +82,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 7
+#define NATIVE_ABI 8
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -2031,7 +2035,81 @@ done:
     return out;
 }
 
+/* lowered(text, regions) -> str: scanner._lowered_in, the text with its ASCII letters lowered
+ * in the regions (and the character before each); `text` itself when nothing changes */
+static int
+by_region(const void *a, const void *b)
+{
+    const Py_ssize_t *p = a, *q = b;
+    if (p[0] != q[0])
+        return p[0] < q[0] ? -1 : 1;
+    return (p[1] > q[1]) - (p[1] < q[1]);
+}
+
+static PyObject *
+lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "lowered(text: str, regions: list)");
+        return NULL;
+    }
+    PyObject *text = args[0], *list = args[1];
+    Py_ssize_t count = PyList_GET_SIZE(list), n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t *regions = PyMem_Malloc((size_t)(count ? count : 1) * 2 * sizeof(Py_ssize_t));
+    if (regions == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
+            PyMem_Free(regions);
+            PyErr_SetString(PyExc_TypeError, "lowered: regions are (lo, hi) pairs");
+            return NULL;
+        }
+        regions[2 * i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+        regions[2 * i + 1] = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 1));
+    }
+    if (PyErr_Occurred()) {
+        PyMem_Free(regions);
+        return NULL;
+    }
+    qsort(regions, (size_t)count, 2 * sizeof(Py_ssize_t), by_region);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *out = NULL;
+    void *out_data = NULL;
+    Py_ssize_t last = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t lo = regions[2 * i] - 1, hi = regions[2 * i + 1];
+        lo = lo < last ? last : lo; /* max(lo - 1, last): never negative */
+        if (hi <= lo)
+            continue;
+        Py_ssize_t to = hi > n ? n : hi;
+        for (Py_ssize_t k = lo; k < to; k++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, k);
+            if (c >= 'A' && c <= 'Z') {
+                if (out == NULL) {
+                    out = PyUnicode_New(n, PyUnicode_MAX_CHAR_VALUE(text));
+                    if (out == NULL) {
+                        PyMem_Free(regions);
+                        return NULL;
+                    }
+                    out_data = PyUnicode_DATA(out);
+                    memcpy(out_data, data, (size_t)n * (size_t)kind);
+                }
+                PyUnicode_WRITE(kind, out_data, k, c + 32);
+            }
+        }
+        last = hi;
+    }
+    PyMem_Free(regions);
+    if (out == NULL)
+        return Py_NewRef(text);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"lowered", (PyCFunction)(void (*)(void))lowered, METH_FASTCALL,
+     "lowered(text, regions) -> str: scanner._lowered_in, compiled."},
     {"pii_matches", (PyCFunction)(void (*)(void))pii_matches, METH_FASTCALL,
      "pii_matches(candidates, text, match_type) -> [PiiMatch, ...]: engine._pii's selection."},
     {"context_flags", (PyCFunction)(void (*)(void))context_flags, METH_FASTCALL,

@@ -308,6 +308,21 @@ if NATIVE:
 _LEVEL = {severity: i for i, severity in enumerate(SEVERITY_ORDER)}
 
 
+_adjusted: dict[tuple[str, float, Context], tuple[str, float]] = {}
+
+
+def adjust_cached(severity: str, confidence: float, context: Context) -> tuple[str, float]:
+    """`adjust`, remembered: a match's severity and confidence come from its rule (or a
+    payload's), so few combinations occur."""
+    key = (severity, confidence, context)
+    adjusted = _adjusted.get(key)
+    if adjusted is None:
+        if len(_adjusted) >= 4096:
+            _adjusted.clear()
+        adjusted = _adjusted[key] = adjust(severity, confidence, context)
+    return adjusted
+
+
 def adjust(severity: str, confidence: float, context: Context) -> tuple[str, float]:
     """Severity and confidence lowered for the context."""
     steps, factor = _ADJUSTMENTS.get(context) or _adjustment(context)

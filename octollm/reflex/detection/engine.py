@@ -118,6 +118,7 @@ class DetectionEngine:
         self._decode = decode_native if self.native else decode
         self._analyse = ctx.analyse_native if self.native else ctx.analyse
         self._fences = ctx.fences_native if self.native else ctx.fences
+        self._adjust = ctx.adjust_cached if self.native else ctx.adjust
 
     def scan(self, text: str, *, pii: bool = True, injection: bool = True) -> Scan:
         kinds = _KINDS[bool(pii), bool(injection)]
@@ -176,11 +177,11 @@ class DetectionEngine:
         original = folded.original
         plain_offsets = not folded.deletions
         fence_positions = self._fences(text)
-        analyse = self._analyse
+        analyse, adjust = self._analyse, self._adjust
         out = []
         for _, _, score, _, s, e, type_, severity in candidates:
             context = analyse(text, s, e, fence_positions)
-            severity, confidence = ctx.adjust(severity, -score, context)
+            severity, confidence = adjust(severity, -score, context)
             if plain_offsets:
                 start, end = s, e
             else:

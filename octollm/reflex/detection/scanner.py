@@ -336,7 +336,7 @@ class HyperscanScanner:
                 wanted = self._wanted[kinds] = bytes(r.kind in kinds for r in self._by_event)
             plans = _native.plan(events, data, text, self._plan_rules, wanted)
             regions = _native.lowered_regions(plans, self._reaches)
-            lowered = _lowered_in(text, regions) if regions else text
+            lowered = _native.lowered(text, regions) if regions else text
             found = _native.confirm(plans, text, lowered, self._confirmers)
         return self._add_unreliable(text, kinds, found)
 
