@@ -67,6 +67,14 @@ class Scan:
         return max((m.severity for m in self.injections), key=SEVERITY_ORDER.index)
 
 
+def _scan(pii: list[PiiMatch], injections: list[InjectionMatch]) -> Scan:
+    """`Scan(pii, injections)`, made straight into its `__dict__` (as matches.pii_match makes
+    a match: a frozen dataclass's `__init__` costs an `object.__setattr__` a field)."""
+    scan = object.__new__(Scan)
+    scan.__dict__.update(pii=pii, injections=injections)
+    return scan
+
+
 _scanners: dict[str, Scanner] = {}
 _scanners_lock = threading.Lock()
 
@@ -132,7 +140,7 @@ class DetectionEngine:
         injection_found: Matches = []
         for item in found:
             (pii_found if item[0].kind == "pii" else injection_found).append(item)
-        return Scan(
+        return _scan(
             self._pii(folded, pii_found) if pii_found else [],
             self._injections(folded, injection_found) if injection_found else [],
         )

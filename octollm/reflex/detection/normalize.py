@@ -413,7 +413,7 @@ def fold_python(text: str) -> Folded:
 
 # The version of `_native`'s calls and tables this code expects (`NATIVE_ABI` in _native.c): a
 # build left from an older _native.c (`pip install -e .` not run again) is not used.
-_NATIVE_ABI = 8
+_NATIVE_ABI = 9
 
 try:
     from octollm.reflex.detection import _native  # type: ignore[attr-defined]
@@ -448,13 +448,22 @@ def _native_tables() -> tuple[bytes, bytes, bytes]:
     return table.tobytes(), array.array("I", high).tobytes(), bytes(always + folded)
 
 
+_tables: tuple[bytes, bytes, bytes] | None = None
+
+
+def _load_tables() -> tuple[bytes, bytes, bytes]:
+    global _tables
+    _tables = _native_tables()
+    return _tables
+
+
 def fold_native(text: str) -> Folded:
     """`fold_python`, compiled: the same folded text and offsets. Its deletions are noted as
     the whole original text: the deleted characters of a text are all deleted (each makes
     its stretch one that is folded), so its runs are where they are."""
     if text.isascii():
         return Folded(text, text)
-    folded, deleted = _native.fold(text, *_native_tables())  # type: ignore[union-attr]
+    folded, deleted = _native.fold(text, *(_tables or _load_tables()))  # type: ignore[union-attr]
     if folded is text:
         return Folded(text, text)
     return Folded(folded, text, None, ((0, text),) if deleted else ())
