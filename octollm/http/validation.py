@@ -84,6 +84,17 @@ def _ecma_matcher(pattern: str) -> Callable[[str], bool]:
     return lambda text: find(text) is not None
 
 
+def quick_check(schema: dict, *, fill_defaults: bool = False) -> quick_schema.Check | None:
+    """The compiled check of `schema`, read as the spec's validator class reads it."""
+    return quick_schema.compile_check(
+        schema,
+        keywords=_KEYWORDS,
+        formats=FORMAT_CHECKER,
+        pattern=_ecma_matcher,
+        fill_defaults=fill_defaults,
+    )
+
+
 def _validators(schema: dict, fill_defaults: bool) -> tuple[dict, Any, quick_schema.Check | None]:
     """(schema, jsonschema validator, compiled check) for `schema`, built once (schemas live
     as long as the app)."""
@@ -91,13 +102,7 @@ def _validators(schema: dict, fill_defaults: bool) -> tuple[dict, Any, quick_sch
     hit = _compiled.get(key)
     if hit is None or hit[0] is not schema:
         cls = _DefaultsValidator if fill_defaults else _SpecValidator
-        quick = quick_schema.compile_check(
-            schema,
-            keywords=_KEYWORDS,
-            formats=FORMAT_CHECKER,
-            pattern=_ecma_matcher,
-            fill_defaults=fill_defaults,
-        )
+        quick = quick_check(schema, fill_defaults=fill_defaults)
         hit = (schema, cls(schema, format_checker=FORMAT_CHECKER), quick)
         _compiled[key] = hit
     return hit

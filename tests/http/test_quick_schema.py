@@ -38,13 +38,7 @@ from tests.spec_check import load_spec
 
 def compile_check(schema: dict, fill: bool = False) -> quick_schema.Check | None:
     """The compiled check as validation.py builds it."""
-    return quick_schema.compile_check(
-        schema,
-        keywords=validation._KEYWORDS,
-        formats=validation.FORMAT_CHECKER,
-        pattern=validation._ecma_matcher,
-        fill_defaults=fill,
-    )
+    return validation.quick_check(schema, fill_defaults=fill)
 
 
 def _jsonschema(schema: dict, fill: bool) -> Any:

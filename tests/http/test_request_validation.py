@@ -182,6 +182,17 @@ TASK = {
     "budget": {},
 }
 EXECUTE = {"task": TASK, "request_id": "req-1", "timeout_seconds": 30}
+FULL_CREATE = {  # every field, and an idempotency key: sent twice, the second is a replay
+    "json": {
+        **GOAL,
+        "priority": "high",
+        "budget": {"max_tokens": 5},
+        "required_capabilities": ["general", "code"],
+        "metadata": {"k": [1, 2.5, None]},
+        "use_cache": False,
+    },
+    "headers": {"Idempotency-Key": "idem-1"},
+}
 
 # (service, method, url, request keywords, expected status: a guard that the case tests what
 # it says)
@@ -412,40 +423,8 @@ CASES: dict[str, tuple[str, str, str, dict[str, Any], int]] = {
     "task delete bad": ("orchestrator", "DELETE", "/api/v1/tasks/x", {}, 400),
     # orchestrator: bodies and headers
     "task create": ("orchestrator", "POST", "/api/v1/tasks", {"json": GOAL}, 202),
-    "task create full": (
-        "orchestrator",
-        "POST",
-        "/api/v1/tasks",
-        {
-            "json": {
-                **GOAL,
-                "priority": "high",
-                "budget": {"max_tokens": 5},
-                "required_capabilities": ["general", "code"],
-                "metadata": {"k": [1, 2.5, None]},
-                "use_cache": False,
-            },
-            "headers": {"Idempotency-Key": "idem-1"},
-        },
-        202,
-    ),
-    "task create replayed": (
-        "orchestrator",
-        "POST",
-        "/api/v1/tasks",
-        {
-            "json": {
-                **GOAL,
-                "priority": "high",
-                "budget": {"max_tokens": 5},
-                "required_capabilities": ["general", "code"],
-                "metadata": {"k": [1, 2.5, None]},
-                "use_cache": False,
-            },
-            "headers": {"Idempotency-Key": "idem-1"},
-        },
-        202,
-    ),
+    "task create full": ("orchestrator", "POST", "/api/v1/tasks", FULL_CREATE, 202),
+    "task create replayed": ("orchestrator", "POST", "/api/v1/tasks", FULL_CREATE, 202),
     "task bad idempotency key": (
         "orchestrator",
         "POST",
