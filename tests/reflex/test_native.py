@@ -299,3 +299,26 @@ def test_compiled_lowering_in_regions_is_the_python_one():
         got = _native.lowered(text, regions)
         assert got == _lowered_in(text, regions), (text, regions)
         assert got.isascii() == text.isascii(), (text, regions)
+
+
+@needs_native
+def test_compiled_selection_of_candidates_is_the_python_one():
+    """`_native.select` against the engine's sort, `_non_overlapping` and sort by span, on
+    random injection candidates (their span at 4): overlapping, nested, empty, tied."""
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
+    from octollm.reflex.detection.engine import _injection_span, _non_overlapping
+
+    rng = random.Random(19)
+    for _ in range(5000):
+        candidates = []
+        for order in rng.sample(range(30), rng.randrange(0, 12)):
+            s = rng.randrange(0, 60)
+            e = rng.randrange(s, s + 25)
+            level = rng.randrange(4)
+            confidence = rng.choice([0.9, 0.95, 0.7, 0.855])
+            severity = ("low", "medium", "high", "critical")[level]
+            candidates.append((-level, s - e, -confidence, order, s, e, f"T{order}", severity))
+        expected = sorted(candidates)
+        expected = _non_overlapping(expected, 4)
+        expected.sort(key=_injection_span)
+        assert _native.select(list(candidates), 4) == expected, candidates

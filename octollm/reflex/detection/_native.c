@@ -82,7 +82,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 9
+#define NATIVE_ABI 10
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -2109,7 +2109,152 @@ lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+/* --- injection candidates ------------------------------------------------------------------ */
+
+/* injection_candidates(found, rules) -> (candidates, others): engine._injection_candidates'
+ * candidates of the injection rules (`rules[rule]`: (-severity level, -confidence, order,
+ * type, severity)), (-level, s - e, -confidence, order, s, e, type, severity) a match; the
+ * items of `found` of other rules (payloads) as they are */
+static PyObject *
+injection_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "injection_candidates(found: list, rules: dict)");
+        return NULL;
+    }
+    static PyObject *span_name = NULL;
+    if (span_name == NULL && (span_name = PyUnicode_InternFromString("span")) == NULL)
+        return NULL;
+    PyObject *candidates = PyList_New(0), *others = PyList_New(0);
+    if (candidates == NULL || others == NULL)
+        goto error;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(args[0]); i++) {
+        PyObject *item = PyList_GET_ITEM(args[0], i);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2 ||
+            !PyList_Check(PyTuple_GET_ITEM(item, 1))) {
+            PyErr_SetString(PyExc_TypeError, "injection_candidates: (rule, matches) items");
+            goto error;
+        }
+        PyObject *info = PyDict_GetItemWithError(args[1], PyTuple_GET_ITEM(item, 0));
+        if (info == NULL) {
+            if (PyErr_Occurred() || PyList_Append(others, item) < 0)
+                goto error;
+            continue;
+        }
+        if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 5) {
+            PyErr_SetString(PyExc_TypeError, "injection_candidates: bad rule description");
+            goto error;
+        }
+        PyObject *matches = PyTuple_GET_ITEM(item, 1);
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(matches); j++) {
+            PyObject *argv[1] = {PyList_GET_ITEM(matches, j)};
+            PyObject *span = PyObject_VectorcallMethod(span_name, argv,
+                                                       1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            if (span == NULL)
+                goto error;
+            Py_ssize_t s = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+            Py_ssize_t e = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+            Py_DECREF(span);
+            if (PyErr_Occurred())
+                goto error;
+            PyObject *c = Py_BuildValue("(OnOOnnOO)", PyTuple_GET_ITEM(info, 0), s - e,
+                                        PyTuple_GET_ITEM(info, 1), PyTuple_GET_ITEM(info, 2), s,
+                                        e, PyTuple_GET_ITEM(info, 3), PyTuple_GET_ITEM(info, 4));
+            if (c == NULL || PyList_Append(candidates, c) < 0) {
+                Py_XDECREF(c);
+                goto error;
+            }
+            Py_DECREF(c);
+        }
+    }
+    return Py_BuildValue("(NN)", candidates, others);
+error:
+    Py_XDECREF(candidates);
+    Py_XDECREF(others);
+    return NULL;
+}
+
+typedef struct {
+    Py_ssize_t s, e, rank;
+    PyObject *item;
+} Ranked;
+
+static int
+by_ranked_span(const void *a, const void *b)
+{
+    const Ranked *p = a, *q = b;
+    if (p->s != q->s)
+        return p->s < q->s ? -1 : 1;
+    if (p->e != q->e)
+        return p->e < q->e ? -1 : 1;
+    return (p->rank > q->rank) - (p->rank < q->rank);
+}
+
+/* select(candidates, at) -> [candidate, ...]: the candidates sorted (their rank), each kept
+ * unless it overlaps one kept before (engine._non_overlapping: its start and end are its items
+ * `at` and `at + 1`), in order of their spans (a stable sort); sorts `candidates` */
+static PyObject *
+select_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "select(candidates: list, at: int)");
+        return NULL;
+    }
+    PyObject *list = args[0];
+    Py_ssize_t at = PyLong_AsSsize_t(args[1]);
+    if (at < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "select: at < 0");
+        return NULL;
+    }
+    if (PyList_Sort(list) < 0)
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(list);
+    Ranked *kept = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Ranked));
+    if (kept == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t n_kept = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *c = PyList_GET_ITEM(list, i);
+        if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) < at + 2) {
+            PyMem_Free(kept);
+            PyErr_SetString(PyExc_TypeError, "select: candidates are tuples");
+            return NULL;
+        }
+        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, at));
+        Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, at + 1));
+        if (PyErr_Occurred()) {
+            PyMem_Free(kept);
+            return NULL;
+        }
+        Py_ssize_t lo = 0, hi = n_kept; /* bisect_right(starts, start) */
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (start < kept[mid].s)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        if ((lo > 0 && kept[lo - 1].e > start) || (lo < n_kept && kept[lo].s < end))
+            continue;
+        memmove(kept + lo + 1, kept + lo, (size_t)(n_kept - lo) * sizeof(Ranked));
+        kept[lo] = (Ranked){start, end, i, c};
+        n_kept++;
+    }
+    qsort(kept, (size_t)n_kept, sizeof(Ranked), by_ranked_span);
+    PyObject *out = PyList_New(n_kept);
+    if (out != NULL)
+        for (Py_ssize_t i = 0; i < n_kept; i++)
+            PyList_SET_ITEM(out, i, Py_NewRef(kept[i].item));
+    PyMem_Free(kept);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"injection_candidates", (PyCFunction)(void (*)(void))injection_candidates, METH_FASTCALL,
+     "injection_candidates(found, rules) -> (candidates, others): engine's, compiled."},
+    {"select", (PyCFunction)(void (*)(void))select_candidates, METH_FASTCALL,
+     "select(candidates, at) -> [candidate, ...]: ranked, overlaps dropped, by span."},
     {"lowered", (PyCFunction)(void (*)(void))lowered, METH_FASTCALL,
      "lowered(text, regions) -> str: scanner._lowered_in, compiled."},
     {"pii_matches", (PyCFunction)(void (*)(void))pii_matches, METH_FASTCALL,

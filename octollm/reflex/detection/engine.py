@@ -178,7 +178,9 @@ class DetectionEngine:
         candidates = self._injection_candidates(text, found, depth=0)
         if not candidates:
             return []
-        if len(candidates) > 1:
+        if self.native:
+            candidates = _native.select(candidates, 4)
+        elif len(candidates) > 1:
             candidates.sort()
             candidates = _non_overlapping(candidates, 4)
             candidates.sort(key=_injection_span)
@@ -210,7 +212,12 @@ class DetectionEngine:
     def _injection_candidates(
         self, text: str, found: Matches, depth: int
     ) -> list[tuple[int, int, float, int, int, int, str, str]]:
-        candidates = []
+        if self.native:  # the injection rules' candidates made in C, payloads left here
+            candidates, found = _native.injection_candidates(found, _injection_rules())
+            if not found:
+                return candidates  # type: ignore[no-any-return]
+        else:
+            candidates = []
         for rule, matches in found:
             if isinstance(rule, InjectionRule):
                 head = -_LEVEL[rule.severity]
@@ -302,6 +309,23 @@ def _pii_rules() -> dict[Rule, tuple[Any, ...]]:
 # The validators `_native.pii_candidates` runs in C for ASCII candidates (the plain cases: the
 # others it leaves to these), by its numbers.
 _NATIVE_VALIDATORS = {validators.url: 1, validators.vin: 2, validators.bitcoin_bech32: 3}
+
+
+@functools.cache
+def _injection_rules() -> dict[Rule, tuple[Any, ...]]:
+    """The injection rules as `_native.injection_candidates` reads them: the items of their
+    candidates (`DetectionEngine._injection_candidates`)."""
+    return {
+        rule: (
+            -_LEVEL[rule.severity],
+            -rule.confidence,
+            _RULE_ORDER[rule.name],
+            rule.type,
+            rule.severity,
+        )
+        for rule in ALL_RULES
+        if isinstance(rule, InjectionRule)
+    }
 
 
 def _pii_span(candidate: tuple[Any, ...]) -> tuple[int, int]:

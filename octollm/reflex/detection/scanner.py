@@ -338,7 +338,7 @@ class HyperscanScanner:
             regions = _native.lowered_regions(plans, self._reaches)
             lowered = _native.lowered(text, regions) if regions else text
             found = _native.confirm(plans, text, lowered, self._confirmers)
-        return self._add_unreliable(text, kinds, found)
+        return self._add_unreliable(text, kinds, found) if self.unreliable else found
 
     def _add_unreliable(self, text: str, kinds: frozenset[str], found: Matches) -> Matches:
         for rule in self.unreliable:
