@@ -27,6 +27,11 @@ KNOWN_MEDIA_TYPES = 32  # Content-Type values remembered as accepted, per operat
 
 
 class _PlannedValidation(RequestValidationOperation):
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._accepted: set[str] = set()  # media types validate_mime_type let through
+        self._body_validators: dict[tuple[str, str], t.Any] = {}  # by media type and charset
+
     @functools.cached_property
     def parameter_validator(self) -> t.Any:
         operation = self._operation
@@ -37,14 +42,6 @@ class _PlannedValidation(RequestValidationOperation):
             strict_validation=self.strict_validation,
             security_query_params=self.security_query_params,
         )
-
-    @functools.cached_property
-    def _accepted(self) -> set[str]:
-        return set()
-
-    @functools.cached_property
-    def _body_validators(self) -> dict[tuple[str, str], t.Any]:
-        return {}
 
     @functools.cached_property
     def _without_content_type(self) -> tuple[str, str]:
