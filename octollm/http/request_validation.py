@@ -26,6 +26,19 @@ from starlette.types import Receive, Scope, Send
 KNOWN_MEDIA_TYPES = 32  # Content-Type values remembered as accepted, per operation
 
 
+def media_type(content_type: str) -> tuple[str, str]:
+    """(media type, charset) of a Content-Type value; the charset utf-8 when none is named."""
+    mime_type, _, parameters = content_type.partition(";")
+    charset = None
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip()
+            if len(charset) >= 2 and charset[0] == charset[-1] == '"':
+                charset = charset[1:-1]
+    return mime_type.strip(), "utf-8" if charset is None else charset
+
+
 class _PlannedValidation(RequestValidationOperation):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,12 +61,17 @@ class _PlannedValidation(RequestValidationOperation):
         return super().extract_content_type([])  # what connexion assumes: the first it takes
 
     def extract_content_type(self, headers: t.Any) -> tuple[str, str]:
-        """connexion's, without its per-call overhead: the first Content-Type header's media
-        type and charset (utf-8 when none is given)."""
+        """The first Content-Type header's media type and charset (utf-8 when none is given).
+
+        Read as RFC 9110 (8.3) writes it, where connexion's reading is stricter than the RFC:
+        whitespace around `;` and the media type, a parameter name in any case, a quoted value
+        (`application/json; charset="utf-8"`); connexion took the charset only when it came
+        right after `;`, in lower case, so a UTF-16 body declared `; charset=utf-16` was read
+        as UTF-8.
+        """
         for key, value in headers:
             if key.lower() == b"content-type":
-                mime_type, encoding = utils.split_content_type(value.decode("latin-1"))
-                return mime_type, "utf-8" if encoding is None else encoding
+                return media_type(value.decode("latin-1"))
         return self._without_content_type
 
     def validate_mime_type(self, mime_type: str) -> None:
