@@ -322,3 +322,24 @@ def test_compiled_selection_of_candidates_is_the_python_one():
         expected = _non_overlapping(expected, 4)
         expected.sort(key=_injection_span)
         assert _native.select(list(candidates), 4) == expected, candidates
+
+
+@needs_native
+def test_compiled_folding_is_the_python_one_across_runs_of_ascii():
+    """Folding in C skips ASCII a word (8 bytes) at a time and copies long kept pieces whole:
+    texts of runs of ASCII of every length between folded and kept characters of every width
+    (Latin-1, Cyrillic, fullwidth, astral, deleted)."""
+    from octollm.reflex.detection.normalize import fold_native, fold_python
+
+    rng = random.Random(23)
+    others = "éÀß\u0436\u043e\u0456\uff49\uff47\U0001d422\U0001f600\u200b\u00ad中\u0301 "
+    for _ in range(4000):
+        pieces = []
+        for _ in range(rng.randrange(1, 12)):
+            pieces.append("".join(rng.choice("ab Z\n.") for _ in range(rng.randrange(0, 90))))
+            pieces.append("".join(rng.choice(others) for _ in range(rng.randrange(0, 4))))
+        text = "".join(pieces)
+        native, python = fold_native(text), fold_python(text)
+        assert native.text == python.text, text
+        for i in range(0, len(native.text) + 1, 7):
+            assert (native.start(i), native.end(i)) == (python.start(i), python.end(i)), text

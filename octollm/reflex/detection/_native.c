@@ -82,7 +82,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 10
+#define NATIVE_ABI 11
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -132,6 +132,51 @@ is_letter(Py_UCS4 c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Whether the 8 bytes at `p`, characters `width` bytes wide, are all ASCII */
+static inline int
+ascii_word(const void *p, size_t width)
+{
+    uint64_t word;
+    memcpy(&word, p, 8);
+    return !(word & (width == 1   ? 0x8080808080808080ull
+                     : width == 2 ? 0xFF80FF80FF80FF80ull
+                                  : 0xFFFFFF80FFFFFF80ull));
+}
+
+/* s[from:to] copied to out[written:], `max` raised to the widest of them; the new `written`.
+ * A long piece is copied whole, its widest found after (a loop the compiler vectorizes); a
+ * short one (most: the text between two folded characters) character by character. */
+#define DEFINE_COPY(NAME, T)                                                                    \
+    static inline Py_ssize_t NAME(T *out, Py_ssize_t written, const T *s, Py_ssize_t from,      \
+                                  Py_ssize_t to, Py_UCS4 *max_p)                                \
+    {                                                                                           \
+        Py_UCS4 max = *max_p;                                                                   \
+        if (to - from >= 64) {                                                                  \
+            memcpy(out + written, s + from, (size_t)(to - from) * sizeof(T));                   \
+            T top = 0;                                                                          \
+            for (Py_ssize_t k = from; k < to; k++)                                              \
+                top = s[k] > top ? s[k] : top;                                                  \
+            *max_p = top > max ? top : max;                                                     \
+            return written + (to - from);                                                       \
+        }                                                                                       \
+        for (Py_ssize_t k = from; k < to; k++) {                                                \
+            T kept = s[k];                                                                      \
+            max = kept > max ? kept : max;                                                      \
+            out[written++] = kept;                                                              \
+        }                                                                                       \
+        *max_p = max;                                                                           \
+        return written;                                                                         \
+    }
+
+DEFINE_COPY(copy_ucs1, Py_UCS1)
+DEFINE_COPY(copy_ucs2, Py_UCS2)
+DEFINE_COPY(copy_ucs4, Py_UCS4)
+#define copy_kept(out, written, s, from, to, max_p)                                             \
+    _Generic((s), const Py_UCS1 *: copy_ucs1, const Py_UCS2 *: copy_ucs2,                       \
+             const Py_UCS4 *: copy_ucs4)(out, written, s, from, to, max_p)
+
+#define WORD(T) ((Py_ssize_t)(8 / sizeof(T))) /* characters in 8 bytes */
+
 /* One pass a stretch finds its end and whether it is folded; a second folds it. Written for
  * each kind of string (T: Py_UCS1, Py_UCS2, Py_UCS4); `out` is in the same kind (a folded
  * character is never wider than its original), allocated once a stretch changes. */
@@ -147,6 +192,8 @@ is_letter(Py_UCS4 c)
         Py_ssize_t i = 0;                                                                       \
         while (i < n) {                                                                         \
             Py_ssize_t start = i;                                                               \
+            while (start + WORD(T) <= n && ascii_word(s + start, sizeof(T)))                    \
+                start += WORD(T);                                                               \
             while (start < n && s[start] < 0x80)                                                \
                 start++;                                                                        \
             if (start >= n)                                                                     \
@@ -177,7 +224,14 @@ is_letter(Py_UCS4 c)
                 before = c;                                                                     \
             }                                                                                   \
             if (needs) {                                                                        \
-                for (Py_ssize_t k = start; k < end; k++) {                                      \
+                for (Py_ssize_t k = start, block = start; k < end; k++) {                       \
+                    if (k == block) { /* ASCII is never folded: words of it skipped whole */    \
+                        while (k + WORD(T) <= end && ascii_word(s + k, sizeof(T)))              \
+                            k += WORD(T);                                                       \
+                        if (k >= end)                                                           \
+                            break;                                                              \
+                        block = k + WORD(T);                                                    \
+                    }                                                                           \
                     Py_UCS4 c = s[k];                                                           \
                     if (c < 0x80 || !is_folded(c, folds))                                       \
                         continue;                                                               \
@@ -189,26 +243,22 @@ is_letter(Py_UCS4 c)
                         if (out == NULL)                                                        \
                             return -1;                                                          \
                     }                                                                           \
-                    memcpy(out + written, s + copied, (size_t)(k - copied) * sizeof(T));        \
-                    written += k - copied;                                                      \
+                    written = copy_kept(out, written, s, copied, k, &max);                      \
                     copied = k + 1;                                                             \
                     if (v & DELETED) {                                                          \
                         *deleted_p = 1;                                                         \
                     }                                                                           \
                     else {                                                                      \
-                        out[written++] = (T)(v & CODE_POINT);                                   \
+                        Py_UCS4 folded = v & CODE_POINT;                                        \
+                        max = folded > max ? folded : max;                                      \
+                        out[written++] = (T)folded;                                             \
                     }                                                                           \
                 }                                                                               \
             }                                                                                   \
             i = end;                                                                            \
         }                                                                                       \
         if (out != NULL) {                                                                      \
-            memcpy(out + written, s + copied, (size_t)(n - copied) * sizeof(T));                \
-            written += n - copied;                                                              \
-            T top = 0; /* the widest character left (a loop the compiler vectorizes) */         \
-            for (Py_ssize_t k = 0; k < written; k++)                                            \
-                top = out[k] > top ? out[k] : top;                                              \
-            max = top;                                                                          \
+            written = copy_kept(out, written, s, copied, n, &max);                              \
         }                                                                                       \
         *out_p = out;                                                                           \
         *written_p = written;                                                                   \
