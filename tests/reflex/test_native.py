@@ -116,8 +116,19 @@ def _payloads(count: int) -> list[tuple[str, str]]:
 
 @needs_native
 def test_compiled_payload_decoding_is_the_python_one():
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
+    from octollm.reflex.detection.decode import decode_raws
+
+    whole = re.compile(".*", re.DOTALL)
     for encoding, payload in _payloads(30_000):
-        assert decode_native(encoding, payload) == decode(encoding, payload), (encoding, payload)
+        expected = decode(encoding, payload)
+        assert decode_native(encoding, payload) == expected, (encoding, payload)
+        # the payloads of matches, those not turned down in C
+        match = whole.fullmatch(payload)
+        left = _native.payload_candidates([match], encoding)
+        assert [m for m, _, _ in left] in ([], [match])
+        got = decode_raws(encoding, *left[0][1:]) if left else None
+        assert got == expected, (encoding, payload)
 
 
 # Around matches: quotes of every kind (apostrophes too), fences, sentence ends (abbreviations

@@ -62,6 +62,19 @@
  *     where the payload is not the plain case (not ASCII, not hex digits or the base64
  *     alphabet): then decode.decode itself decides.
  *
+ * payload_candidates(matches, encoding) -> [(match, payload, raws), ...]
+ *     The matches of a payload rule payload_bytes does not turn down: (the match, its text,
+ *     what payload_bytes returns for it: a list of raw candidates, or None).
+ *
+ * injection_candidates(found, rules) -> (candidates, others)
+ *     engine._injection_candidates' candidates of the injection rules in `found` (`rules[rule]`:
+ *     (-severity level, -confidence, order, type, severity)); the other items of `found`
+ *     (payload rules) as they are, for Python.
+ *
+ * select(candidates, at) -> [candidate, ...]
+ *     engine's selection of candidates: sorted (`candidates` is), each kept unless it overlaps
+ *     one kept before (its span: items `at`, `at + 1`), in order of their spans.
+ *
  * context_vocabulary(academic_words, academic_stems, academic_phrases, example_words,
  *                    example_stems, example_phrases)
  *     context.py's vocabulary (ASCII words, stems, pairs of words), kept in C; called once.
@@ -82,7 +95,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 11
+#define NATIVE_ABI 12
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -2300,7 +2313,63 @@ select_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+/* payload_candidates(matches, encoding) -> [(match, payload, raws), ...]: the matches whose
+ * payload (match.group()) payload_bytes does not turn down (raws: its list, not empty, or None
+ * where decode.decode decides) */
+static PyObject *
+payload_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "payload_candidates(matches: list, encoding: str)");
+        return NULL;
+    }
+    static PyObject *group_name = NULL;
+    if (group_name == NULL && (group_name = PyUnicode_InternFromString("group")) == NULL)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(args[0]); i++) {
+        PyObject *m = PyList_GET_ITEM(args[0], i);
+        PyObject *argv[1] = {m};
+        PyObject *payload = PyObject_VectorcallMethod(group_name, argv,
+                                                      1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        if (payload == NULL)
+            goto error;
+        if (!PyUnicode_Check(payload)) {
+            Py_DECREF(payload);
+            PyErr_SetString(PyExc_TypeError, "payload_candidates: a match of a str");
+            goto error;
+        }
+        PyObject *call[2] = {args[1], payload};
+        PyObject *raws = payload_bytes(module, call, 2);
+        if (raws == NULL) {
+            Py_DECREF(payload);
+            goto error;
+        }
+        if (raws != Py_None && PyList_GET_SIZE(raws) == 0) { /* none is UTF-8: not text */
+            Py_DECREF(raws);
+            Py_DECREF(payload);
+            continue;
+        }
+        PyObject *item = PyTuple_Pack(3, m, payload, raws);
+        Py_DECREF(raws);
+        Py_DECREF(payload);
+        if (item == NULL || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
+            goto error;
+        }
+        Py_DECREF(item);
+    }
+    return out;
+error:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"payload_candidates", (PyCFunction)(void (*)(void))payload_candidates, METH_FASTCALL,
+     "payload_candidates(matches, encoding) -> [(match, payload, raws), ...]: not turned down."},
     {"injection_candidates", (PyCFunction)(void (*)(void))injection_candidates, METH_FASTCALL,
      "injection_candidates(found, rules) -> (candidates, others): engine's, compiled."},
     {"select", (PyCFunction)(void (*)(void))select_candidates, METH_FASTCALL,

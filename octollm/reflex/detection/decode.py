@@ -107,7 +107,11 @@ def decode(encoding: str, payload: str) -> str | None:
 def decode_native(encoding: str, payload: str) -> str | None:
     """`decode`, with the bytes it would decode made in C (`_native.payload_bytes`): those
     that are not UTF-8, most of them, are turned down there."""
-    raws = _native.payload_bytes(encoding, payload)
+    return decode_raws(encoding, payload, _native.payload_bytes(encoding, payload))
+
+
+def decode_raws(encoding: str, payload: str, raws: list[bytes] | None) -> str | None:
+    """`decode`, given what `_native.payload_bytes` makes of the payload."""
     if raws is None:  # not the plain case: `decode` decides
         return decode(encoding, payload)
     for raw in raws:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from octollm.reflex.detection import context as ctx
 from octollm.reflex.detection.decode import RULES as PAYLOAD_RULES
-from octollm.reflex.detection.decode import PayloadRule, decode, decode_native
+from octollm.reflex.detection.decode import PayloadRule, decode, decode_native, decode_raws
 from octollm.reflex.detection.injection import RULES as INJECTION_RULES
 from octollm.reflex.detection.injection import InjectionRule
 from octollm.reflex.detection.matches import (
@@ -228,8 +228,14 @@ class DetectionEngine:
                     s, e = m.span()
                     candidates.append((head, s - e, confidence, order, s, e, type_, severity))
             elif isinstance(rule, PayloadRule) and depth < MAX_DECODE_DEPTH:
-                for m in matches:
-                    decoded = self._decode(rule.encoding, m.group())
+                if self.native:  # those payload_bytes turns down left out in C
+                    payloads = [
+                        (m, decode_raws(rule.encoding, payload, raws))
+                        for m, payload, raws in _native.payload_candidates(matches, rule.encoding)
+                    ]
+                else:
+                    payloads = [(m, self._decode(rule.encoding, m.group())) for m in matches]
+                for m, decoded in payloads:
                     if decoded is None:
                         continue
                     inner = self._decoded_injection(decoded, depth + 1)

@@ -268,13 +268,16 @@ class HyperscanScanner:
 
     def native_events(self, data: bytes) -> Any:
         """`events`, kept in C (`_native.Events`, this thread's: valid until the next call)."""
-        events = getattr(self._local, "events", None)
-        if events is None:
-            events = self._local.events = _native.Events()
+        try:
+            events, scans = self._local.native
+        except AttributeError:  # this thread's first scan: its handler, scans and scratch
+            events = _native.Events()
+            scans = [(db.db.scan, db.scratch(), offset) for db, offset in self._databases]
+            self._local.native = events, scans
         events.clear()
-        for database, offset in self._databases:
+        for scan, scratch, offset in scans:
             events.offset = offset
-            database.db.scan(data, match_event_handler=events, scratch=database.scratch())
+            scan(data, match_event_handler=events, scratch=scratch)
         return events
 
     def scan_only(self, data: bytes) -> None:
