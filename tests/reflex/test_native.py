@@ -187,8 +187,9 @@ def test_compiled_context_analysis_is_the_python_one():
 
 
 def _validator_values(rng: random.Random) -> list[tuple[str, str]]:
-    """(rule name, value) pairs for the validators run in C: valid and invalid URLs, VINs and
-    bech32 addresses, mixed case, characters outside their alphabets, non-ASCII ones."""
+    """(rule name, value) pairs for the validators run in C: valid and invalid URLs, VINs,
+    bech32 addresses and card numbers (every issuer range, separated or not), mixed case,
+    characters outside their alphabets, non-ASCII ones."""
     from octollm.reflex.detection.pii import validators as v
 
     def vin() -> str:
@@ -216,9 +217,23 @@ def _validator_values(rng: random.Random) -> list[tuple[str, str]]:
         host = "".join(rng.choice("ab.-_:/é") for _ in range(rng.randrange(0, 6)))
         return scheme + host + rng.choice(["", "/", "/path", "//x"])
 
+    def card() -> str:
+        prefix = rng.choice(["4", "51", "2221", "2720", "34", "37", "6011", "644", "65", "3528"])
+        prefix = rng.choice([prefix, "300", "36", "38", "62", "50", "56", "67", "1", "99", ""])
+        digits = prefix + "".join(rng.choice("0123456789") for _ in range(rng.randrange(0, 18)))
+        if digits and rng.random() < 0.5:  # the Luhn check digit made right
+            for last in "0123456789":
+                if v.luhn_valid(digits[:-1] + last):
+                    digits = digits[:-1] + last
+                    break
+        separator = rng.choice(["", " ", "-", " - "])
+        return separator.join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
     out = []
-    for _ in range(3000):
-        name, value = rng.choice([("vin", vin), ("crypto.bech32", bech32), ("url", url)])
+    for _ in range(4000):
+        name, value = rng.choice(
+            [("vin", vin), ("crypto.bech32", bech32), ("url", url), ("card", card)]
+        )
         value = value()
         if rng.random() < 0.2:  # a character changed: case, alphabet, script
             i = rng.randrange(len(value)) if value else 0

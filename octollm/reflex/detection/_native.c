@@ -45,10 +45,13 @@
  *     `round(confidence * factor, 3)`. `rules[rule]`: (validate, value group, confidence,
  *     order, type, trim, split, native validator, score at factor 1.0); a validator sees
  *     `context` characters either side. The native validator (engine._NATIVE_VALIDATORS:
- *     1 url, 2 vin, 3 bitcoin_bech32; 0 none) runs in C on an ASCII candidate and accepts
- *     (factor 1.0) or refuses it as the Python one would; where that is not plain (not
- *     ASCII, a VIN whose check digit fails, a character outside the alphabet) the Python
- *     validator decides.
+ *     1 url, 2 vin, 3 bitcoin_bech32, 4 card; 0 none) runs in C on an ASCII candidate and
+ *     accepts (factor 1.0) or refuses it as the Python one would; where that is not plain
+ *     (not ASCII, a VIN whose check digit fails, a character outside the alphabet) the
+ *     Python validator decides.
+ *
+ * card_ranges(ranges)
+ *     validators._CARD_RANGES, for the card validator in C; called once.
  *
  * pii_matches(candidates, text, match_type) -> [match, ...]
  *     engine._pii's selection, for a text whose offsets need no mapping: the candidates in
@@ -95,7 +98,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 12
+#define NATIVE_ABI 13
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -1786,6 +1789,7 @@ fences(PyObject *module, PyObject *text)
 #define VALIDATE_URL 1
 #define VALIDATE_VIN 2
 #define VALIDATE_BECH32 3
+#define VALIDATE_CARD 4
 
 static int
 validate_url(const Py_UCS1 *v, Py_ssize_t n)
@@ -1893,6 +1897,106 @@ validate_bech32(const Py_UCS1 *v, Py_ssize_t n)
     return checksum == 1 || checksum == 0x2BC830A3;
 }
 
+/* validators._CARD_RANGES, set once (card_ranges): first digits lo..hi (as many digits as
+ * lo has), the lengths issued (a bit a length) */
+#define MAX_CARD_RANGES 64
+static struct {
+    long lo, hi;
+    int digits;
+    uint32_t lengths;
+} card_table[MAX_CARD_RANGES];
+static int n_card_ranges = -1;
+
+static PyObject *
+card_ranges(PyObject *module, PyObject *ranges)
+{
+    PyObject *seq = PySequence_Fast(ranges, "card_ranges: a sequence");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n > MAX_CARD_RANGES) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "card_ranges: too many");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long lo, hi;
+        PyObject *lengths;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "llO", &lo, &hi, &lengths)) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+        PyObject *ls = PySequence_Fast(lengths, "card_ranges: lengths");
+        if (ls == NULL || lo <= 0 || hi < lo) {
+            Py_XDECREF(ls);
+            Py_DECREF(seq);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "card_ranges: bad range");
+            return NULL;
+        }
+        uint32_t bits = 0;
+        for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(ls); k++) {
+            long length = PyLong_AsLong(PySequence_Fast_GET_ITEM(ls, k));
+            if (length < 0 || length > 31) {
+                Py_DECREF(ls);
+                Py_DECREF(seq);
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_ValueError, "card_ranges: bad length");
+                return NULL;
+            }
+            bits |= 1u << length;
+        }
+        Py_DECREF(ls);
+        int digits = 0;
+        for (long v = lo; v > 0; v /= 10)
+            digits++;
+        card_table[i].lo = lo;
+        card_table[i].hi = hi;
+        card_table[i].digits = digits;
+        card_table[i].lengths = bits;
+    }
+    n_card_ranges = (int)n;
+    Py_DECREF(seq);
+    Py_RETURN_NONE;
+}
+
+/* validators.card: the digits (spaces and dashes dropped) not all one, issued, Luhn-valid */
+static int
+validate_card(const Py_UCS1 *v, Py_ssize_t n)
+{
+    char digits[256];
+    Py_ssize_t m = 0;
+    if (n_card_ranges < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (v[i] == ' ' || v[i] == '-')
+            continue;
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        digits[m++] = (char)v[i];
+    }
+    int distinct = 0;
+    for (Py_ssize_t i = 1; i < m && !distinct; i++)
+        distinct = digits[i] != digits[0];
+    if (!distinct)
+        return 0;
+    int issued = 0;
+    for (int r = 0; r < n_card_ranges && !issued; r++) {
+        long prefix = 0;
+        for (int k = 0; k < card_table[r].digits && k < m; k++)
+            prefix = prefix * 10 + (digits[k] - '0');
+        issued = card_table[r].lo <= prefix && prefix <= card_table[r].hi && m < 32 &&
+                 (card_table[r].lengths >> m) & 1;
+    }
+    if (!issued)
+        return 0;
+    static const int doubled[10] = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
+    int total = 0;
+    for (Py_ssize_t k = m - 1, odd = 1; k >= 0; k--, odd = !odd)
+        total += odd ? digits[k] - '0' : doubled[digits[k] - '0'];
+    return total % 10 == 0;
+}
+
 static int
 validate_native(int which, PyObject *text, Py_ssize_t s, Py_ssize_t e)
 {
@@ -1915,6 +2019,8 @@ validate_native(int which, PyObject *text, Py_ssize_t s, Py_ssize_t e)
         return validate_vin(v, n);
     case VALIDATE_BECH32:
         return validate_bech32(v, n);
+    case VALIDATE_CARD:
+        return validate_card(v, n);
     }
     return -1;
 }
@@ -2368,6 +2474,8 @@ error:
 }
 
 static PyMethodDef methods[] = {
+    {"card_ranges", (PyCFunction)card_ranges, METH_O,
+     "card_ranges(ranges): validators._CARD_RANGES, for the card validator in C."},
     {"payload_candidates", (PyCFunction)(void (*)(void))payload_candidates, METH_FASTCALL,
      "payload_candidates(matches, encoding) -> [(match, payload, raws), ...]: not turned down."},
     {"injection_candidates", (PyCFunction)(void (*)(void))injection_candidates, METH_FASTCALL,

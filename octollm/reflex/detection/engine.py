@@ -314,7 +314,14 @@ def _pii_rules() -> dict[Rule, tuple[Any, ...]]:
 
 # The validators `_native.pii_candidates` runs in C for ASCII candidates (the plain cases: the
 # others it leaves to these), by its numbers.
-_NATIVE_VALIDATORS = {validators.url: 1, validators.vin: 2, validators.bitcoin_bech32: 3}
+_NATIVE_VALIDATORS = {
+    validators.url: 1,
+    validators.vin: 2,
+    validators.bitcoin_bech32: 3,
+    validators.card: 4,
+}
+if NATIVE:
+    _native.card_ranges(validators._CARD_RANGES)
 
 
 @functools.cache
