@@ -188,7 +188,7 @@ def test_compiled_context_analysis_is_the_python_one():
 
 def _validator_values(rng: random.Random) -> list[tuple[str, str]]:
     """(rule name, value) pairs for the validators run in C: valid and invalid URLs, VINs,
-    bech32 addresses and card numbers (every issuer range, separated or not), mixed case,
+    bech32 addresses, card numbers (every issuer range, separated or not) and IBANs, mixed case,
     characters outside their alphabets, non-ASCII ones."""
     from octollm.reflex.detection.pii import validators as v
 
@@ -229,10 +229,18 @@ def _validator_values(rng: random.Random) -> list[tuple[str, str]]:
         separator = rng.choice(["", " ", "-", " - "])
         return separator.join(digits[i : i + 4] for i in range(0, len(digits), 4))
 
+    def iban() -> str:
+        country = rng.choice([*list(v.IBAN_LENGTHS)[:20], "XX", "de", "G"])
+        length = v.IBAN_LENGTHS.get(country.upper(), 20) + rng.choice([0, 0, 0, -1, 1])
+        bban = "".join(rng.choice("0123456789ABCZ") for _ in range(max(0, length - 4)))
+        check = 98 - int("".join(str(int(c, 36)) for c in bban + country.upper() + "00")) % 97
+        value = country + f"{check:02d}" + bban
+        return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+
     out = []
-    for _ in range(4000):
+    for _ in range(5000):
         name, value = rng.choice(
-            [("vin", vin), ("crypto.bech32", bech32), ("url", url), ("card", card)]
+            [("vin", vin), ("crypto.bech32", bech32), ("url", url), ("card", card), ("iban", iban)]
         )
         value = value()
         if rng.random() < 0.2:  # a character changed: case, alphabet, script

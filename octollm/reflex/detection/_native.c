@@ -45,13 +45,13 @@
  *     `round(confidence * factor, 3)`. `rules[rule]`: (validate, value group, confidence,
  *     order, type, trim, split, native validator, score at factor 1.0); a validator sees
  *     `context` characters either side. The native validator (engine._NATIVE_VALIDATORS:
- *     1 url, 2 vin, 3 bitcoin_bech32, 4 card; 0 none) runs in C on an ASCII candidate and
+ *     1 url, 2 vin, 3 bitcoin_bech32, 4 card, 5 iban; 0 none) runs in C on an ASCII one and
  *     accepts (factor 1.0) or refuses it as the Python one would; where that is not plain
  *     (not ASCII, a VIN whose check digit fails, a character outside the alphabet) the
  *     Python validator decides.
  *
- * card_ranges(ranges)
- *     validators._CARD_RANGES, for the card validator in C; called once.
+ * card_ranges(ranges), iban_lengths(lengths)
+ *     validators._CARD_RANGES and IBAN_LENGTHS, for those validators in C; called once.
  *
  * pii_matches(candidates, text, match_type) -> [match, ...]
  *     engine._pii's selection, for a text whose offsets need no mapping: the candidates in
@@ -98,7 +98,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 13
+#define NATIVE_ABI 14
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -1790,6 +1790,7 @@ fences(PyObject *module, PyObject *text)
 #define VALIDATE_VIN 2
 #define VALIDATE_BECH32 3
 #define VALIDATE_CARD 4
+#define VALIDATE_IBAN 5
 
 static int
 validate_url(const Py_UCS1 *v, Py_ssize_t n)
@@ -1960,6 +1961,68 @@ card_ranges(PyObject *module, PyObject *ranges)
     Py_RETURN_NONE;
 }
 
+/* validators.IBAN_LENGTHS, set once (iban_lengths): the length of a country's IBANs, by its
+ * two letters (0: none) */
+static unsigned char iban_table[26][26];
+static int iban_ready = 0;
+
+static PyObject *
+iban_lengths(PyObject *module, PyObject *lengths)
+{
+    if (!PyDict_Check(lengths)) {
+        PyErr_SetString(PyExc_TypeError, "iban_lengths(lengths: dict)");
+        return NULL;
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    memset(iban_table, 0, sizeof(iban_table));
+    while (PyDict_Next(lengths, &pos, &key, &value)) {
+        long length = PyLong_AsLong(value);
+        if (!PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) != 2 || length <= 0 ||
+            length > 255) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "iban_lengths: two letters, a length");
+            return NULL;
+        }
+        Py_UCS4 a = PyUnicode_READ_CHAR(key, 0), b = PyUnicode_READ_CHAR(key, 1);
+        if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z') {
+            PyErr_SetString(PyExc_ValueError, "iban_lengths: upper-case ASCII letters");
+            return NULL;
+        }
+        iban_table[a - 'A'][b - 'A'] = (unsigned char)length;
+    }
+    iban_ready = 1;
+    Py_RETURN_NONE;
+}
+
+/* validators.iban: spaces dropped, the country's length, mod 97 of the rearranged digits */
+static int
+validate_iban(const Py_UCS1 *v, Py_ssize_t n)
+{
+    Py_UCS1 compact[256];
+    Py_ssize_t m = 0;
+    if (!iban_ready)
+        return -1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (v[i] != ' ')
+            compact[m++] = v[i];
+    if (m < 2 || compact[0] < 'A' || compact[0] > 'Z' || compact[1] < 'A' || compact[1] > 'Z' ||
+        iban_table[compact[0] - 'A'][compact[1] - 'A'] != m)
+        return 0; /* IBAN_LENGTHS.get(compact[:2]) != len(compact) */
+    int remainder = 0;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        Py_UCS1 c = compact[(k + 4) % m]; /* compact[4:] + compact[:4] */
+        int value = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                    : c >= 'a' && c <= 'z' ? c - 'a' + 10
+                                           : -1;
+        if (value < 0)
+            return -1; /* int(ch, 36) raises: the Python validator does */
+        remainder = (remainder * (value < 10 ? 10 : 100) + value) % 97;
+    }
+    return remainder == 1;
+}
+
 /* validators.card: the digits (spaces and dashes dropped) not all one, issued, Luhn-valid */
 static int
 validate_card(const Py_UCS1 *v, Py_ssize_t n)
@@ -2021,6 +2084,8 @@ validate_native(int which, PyObject *text, Py_ssize_t s, Py_ssize_t e)
         return validate_bech32(v, n);
     case VALIDATE_CARD:
         return validate_card(v, n);
+    case VALIDATE_IBAN:
+        return validate_iban(v, n);
     }
     return -1;
 }
@@ -2474,6 +2539,8 @@ error:
 }
 
 static PyMethodDef methods[] = {
+    {"iban_lengths", (PyCFunction)iban_lengths, METH_O,
+     "iban_lengths(lengths): validators.IBAN_LENGTHS, for the IBAN validator in C."},
     {"card_ranges", (PyCFunction)card_ranges, METH_O,
      "card_ranges(ranges): validators._CARD_RANGES, for the card validator in C."},
     {"payload_candidates", (PyCFunction)(void (*)(void))payload_candidates, METH_FASTCALL,

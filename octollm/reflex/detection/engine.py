@@ -319,9 +319,11 @@ _NATIVE_VALIDATORS = {
     validators.vin: 2,
     validators.bitcoin_bech32: 3,
     validators.card: 4,
+    validators.iban: 5,
 }
 if NATIVE:
     _native.card_ranges(validators._CARD_RANGES)
+    _native.iban_lengths(validators.IBAN_LENGTHS)
 
 
 @functools.cache
