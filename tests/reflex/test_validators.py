@@ -144,3 +144,26 @@ def test_github_token_checksum_raises_confidence():
     token = "ghp_" + body + v._base62(zlib.crc32(body.encode()), 6)
     assert v.github_token(token, "", "") == 1.0
     assert v.github_token(token[:-1] + "Z", "", "") == 0.9
+
+
+def test_the_label_before_an_address_is_found_as_the_full_search_finds_it():
+    """`_not_an_address` searches only near the end of the text before an address: what
+    `_NOT_AN_ADDRESS.search` over all of it finds, on random texts of its words, spaces of
+    every kind, `:` and `#`."""
+    import random
+    import re
+
+    from octollm.reflex.detection.pii import validators as v
+
+    words = re.findall(r"[a-z§]+(?:\\\.\?)?", v._NOT_AN_ADDRESS.pattern)
+    assert max(len(w.replace("\\.?", ".")) for w in words) <= v._LONGEST_LABEL
+    pieces = [
+        *(w.replace("\\.?", ".") for w in words), *(w.replace("\\.?", "") for w in words),
+        "PARAGRAPH", "Ver.", "\u212a", "x", "1", " ", "  ", "\n", "\t", "\u00a0", "\u2003",
+        ":", "#", "::", ".", "-", "(",
+    ]  # fmt: skip
+    rng = random.Random(29)
+    for _ in range(40_000):
+        before = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        expected = v._NOT_AN_ADDRESS.search(before) is not None
+        assert v._not_an_address(before) == expected, before

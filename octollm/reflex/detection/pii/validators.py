@@ -143,11 +143,25 @@ _NOT_AN_ADDRESS = re.compile(
 )
 
 
+_LONGEST_LABEL = 9  # the longest word `_NOT_AN_ADDRESS` knows: "paragraph"
+
+
+def _not_an_address(before: str) -> bool:
+    """Whether `_NOT_AN_ADDRESS.search(before)` finds a match, searched only where one can
+    start: its word ends where the spaces (and the one `:` or `#`) at the end of `before`
+    begin, as no word ends in those, so it starts at most `_LONGEST_LABEL` characters before
+    (the lookbehind still sees the text before the search)."""
+    end = len(before.rstrip())
+    if end and before[end - 1] in ":#":
+        end = len(before[: end - 1].rstrip())
+    return _NOT_AN_ADDRESS.search(before, max(0, end - _LONGEST_LABEL)) is not None
+
+
 def ipv4(value: str, before: str, _after: str) -> float | None:
     octets = value.split(".")
     if not all(o == "0" or (not o.startswith("0") and int(o) <= 255) for o in octets):
         return None
-    if _NOT_AN_ADDRESS.search(before):
+    if _not_an_address(before):
         return None
     return 1.0
 
@@ -161,7 +175,7 @@ def ipv6(value: str, before: str, _after: str) -> float | None:
     groups = [g for g in re.split(r"::?", address) if g]
     if address == "::1":
         return 0.8
-    if len(groups) < 3 or _NOT_AN_ADDRESS.search(before):
+    if len(groups) < 3 or _not_an_address(before):
         return None
     return 1.0
 
