@@ -100,9 +100,9 @@ class Api:
                     "send the body as application/json",
                     {"field": "Content-Type", "constraint": "media_type"},
                 )
-            body = parse_body(await request.body(), max_depth)
-            validation.check(schema, body, fill_defaults=True)
-            return body
+            raw = await request.body()
+            # The same validation as ours: the compiled check, jsonschema for the errors.
+            return validation.validated_body(schema, lambda: parse_body(raw, max_depth))
 
         return read
 

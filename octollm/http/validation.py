@@ -217,12 +217,12 @@ def to_api_error(error: ValidationError, prefix: str = "") -> ApiError:
     )
 
 
-def check(schema: dict, instance: Any, prefix: str = "", *, fill_defaults: bool = False) -> None:
-    """Validate `instance` (filling in defaults if asked), raising the most relevant failure as
-    an ApiError. Without defaults the compiled check says "valid" fast, and anything else is
-    jsonschema's to find and describe; with them jsonschema does it all (see `validated_body`)."""
-    _, validator, quick = _validators(schema, fill_defaults)
-    if quick is not None and not fill_defaults and quick(instance):
+def check(schema: dict, instance: Any, prefix: str = "") -> None:
+    """Validate `instance`, raising the most relevant failure as an ApiError: the compiled check
+    says "valid" fast, and anything else is jsonschema's to find and describe (a body whose
+    defaults are to be filled in: `validated_body`)."""
+    _, validator, quick = _validators(schema, False)
+    if quick is not None and quick(instance):
         return
     _raise_best(validator, instance, prefix)
 
