@@ -137,3 +137,54 @@ def test_windows_narrowed_at_whitespace_find_every_match():
             for _ in range(rng.randint(1, 12))
         )
         assert matches(hyperscan, text) == matches(reference, text), text
+
+
+@needs_hyperscan
+def test_a_run_is_found_where_its_anchor_pattern_matches():
+    """A `Run` anchor is found by a pass over the bytes (`_run_starts`, `Events.add_runs` in C),
+    not by Hyperscan: the same starts as Hyperscan gives for its pattern (the leftmost start
+    of each match, which takes the byte before the run when there is one)."""
+    import hyperscan
+
+    from octollm.reflex.detection.decode import RULES as PAYLOAD_RULES
+    from octollm.reflex.detection.normalize import NATIVE
+    from octollm.reflex.detection.rules import Run
+    from octollm.reflex.detection.scanner import _run_starts
+
+    runs = [rule.run for rule in PAYLOAD_RULES if rule.run is not None]
+    assert runs, "a payload rule's anchor is a run"
+    runs += [Run("a-z", 1), Run("0-9", 3), Run(r"A-Za-z0-9+/_\-", 20)]
+    rng = random.Random(11)
+    pieces = ["a", "Z", "0", "7", "+", "/", "-", "_", "=", " ", "\n", ".", "é", "中", "😀", "\x00"]
+    texts = [b"", b"a", b"a" * 19, b"a" * 20, b"a" * 5000, b" " * 30]
+    for _ in range(600):
+        texts.append(
+            "".join(
+                rng.choice(pieces) * rng.choice((1, 1, 2, 3, 7, 19, 20, 21, 40))
+                for _ in range(rng.randint(0, 30))
+            ).encode("utf-8")
+        )
+    for run in runs:
+        database = hyperscan.Database()
+        database.compile(
+            expressions=[run.pattern.encode()],
+            flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SOM_LEFTMOST],
+        )
+        scratch = hyperscan.Scratch(database)
+        for data in texts:
+            found: list[int] = []
+            database.scan(
+                data,
+                match_event_handler=lambda _id, start, _end, _flags, into: into.append(start),
+                context=found,
+                scratch=scratch,
+            )
+            expected = sorted({s if s == 0 and run.table[data[0]] else s + 1 for s in found})
+            assert _run_starts(data, run) == expected, (run, data)
+            if NATIVE:
+                from octollm.reflex.detection import _native
+
+                events = _native.Events()
+                events.offset = 3
+                events.add_runs(data, run.table, run.length)
+                assert events.list() == [(3, s, s) for s in expected], (run, data)

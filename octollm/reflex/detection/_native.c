@@ -14,7 +14,9 @@
  *
  * Events()
  *     A Hyperscan match handler that keeps (rule + `offset`, start, end) of each event in C
- *     (no Python frame, no tuple an event); `len()`, `clear()`.
+ *     (no Python frame, no tuple an event); `len()`, `clear()`; `add_runs(data, table, length)`
+ *     adds an event (`offset`, start, start) for the start of each run of at least `length`
+ *     bytes a 256-byte `table` marks (scanner._run_starts).
  *
  * plan(events, data, text, rules, wanted) -> [(rule, positions), ...]
  *     HyperscanScanner.scan's planning, from the events to where `re` runs, rules in order:
@@ -98,7 +100,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 14
+#define NATIVE_ABI 15
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -369,6 +371,27 @@ typedef struct {
     Py_ssize_t offset;
 } Events;
 
+/* Appends an event (rule + offset, start, end) */
+static int
+events_add(Events *self, Py_ssize_t rule, Py_ssize_t start, Py_ssize_t end)
+{
+    if (self->size == self->capacity) {
+        Py_ssize_t capacity = self->capacity ? 2 * self->capacity : 64;
+        Event *grown = PyMem_Realloc(self->events, (size_t)capacity * sizeof(Event));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        self->events = grown;
+        self->capacity = capacity;
+    }
+    Event *event = &self->events[self->size++];
+    event->rule = (int32_t)(rule + self->offset);
+    event->start = start;
+    event->end = end;
+    return 0;
+}
+
 static PyObject *
 events_call(Events *self, PyObject *args, PyObject *kwargs)
 {
@@ -381,18 +404,50 @@ events_call(Events *self, PyObject *args, PyObject *kwargs)
     Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(args, 2));
     if ((rule == -1 || start == -1 || end == -1) && PyErr_Occurred())
         return NULL;
-    if (self->size == self->capacity) {
-        Py_ssize_t capacity = self->capacity ? 2 * self->capacity : 64;
-        Event *grown = PyMem_Realloc(self->events, (size_t)capacity * sizeof(Event));
-        if (grown == NULL)
-            return PyErr_NoMemory();
-        self->events = grown;
-        self->capacity = capacity;
+    if (events_add(self, rule, start, end) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* add_runs(data, table, length): an event (offset, start, start) for the start of every run of
+ * at least `length` bytes of `data` that `table` (256 bytes) marks 1; scanner._run_starts.
+ * From a candidate start (0, or just past a byte outside the class), the byte `length - 1`
+ * on is looked at first, and back: the first outside the class found moves the candidate
+ * past it (most text is short words: a few bytes looked at per word). */
+static PyObject *
+events_add_runs(Events *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyBytes_Check(args[0]) || !PyBytes_Check(args[1]) ||
+        PyBytes_GET_SIZE(args[1]) != 256 || !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "add_runs(data: bytes, table: bytes (256), length: int)");
+        return NULL;
     }
-    Event *event = &self->events[self->size++];
-    event->rule = (int32_t)(rule + self->offset);
-    event->start = start;
-    event->end = end;
+    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    const unsigned char *table = (const unsigned char *)PyBytes_AS_STRING(args[1]);
+    Py_ssize_t length = PyLong_AsSsize_t(args[2]);
+    if (length < 1) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "add_runs: length >= 1");
+        return NULL;
+    }
+    Py_ssize_t at = 0; /* a candidate: 0, or just past a byte outside the class */
+    while (at + length <= n) {
+        Py_ssize_t k = at + length - 1;
+        while (k >= at && table[data[k]])
+            k--;
+        if (k >= at) { /* outside the class: no run of `length` starts at or before it */
+            at = k + 1;
+            continue;
+        }
+        if (events_add(self, 0, at, at) < 0)
+            return NULL;
+        at += length;
+        while (at < n && table[data[at]])
+            at++;
+        at++; /* past the byte that ends the run */
+    }
     Py_RETURN_NONE;
 }
 
@@ -456,6 +511,8 @@ events_dealloc(Events *self)
 
 static PyMethodDef events_methods[] = {
     {"clear", (PyCFunction)events_clear, METH_NOARGS, "Forget the events (and the offset)."},
+    {"add_runs", (PyCFunction)(void (*)(void))events_add_runs, METH_FASTCALL,
+     "add_runs(data, table, length): an event (offset, start, start) for each run's start."},
     {"list", (PyCFunction)events_list, METH_NOARGS, "The events: [(rule, start, end), ...]."},
     {NULL, NULL, 0, NULL},
 };
@@ -518,6 +575,27 @@ append_int(PyObject *list, Py_ssize_t value)
     int failed = PyList_Append(list, number);
     Py_DECREF(number);
     return failed;
+}
+
+/* The characters that start in `n` bytes of UTF-8: the bytes that are not continuation bytes
+ * (10xxxxxx), counted 8 at a time (a count a byte of `lanes`, summed every 255 words) */
+static Py_ssize_t
+characters(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t count = n, k = 0;
+    while (k + 8 <= n) {
+        uint64_t lanes = 0;
+        for (int words = 0; words < 255 && k + 8 <= n; words++, k += 8) {
+            uint64_t word;
+            memcpy(&word, s + k, 8);
+            lanes += (word & ~(word << 1) & 0x8080808080808080ull) >> 7;
+        }
+        lanes = (lanes & 0x00FF00FF00FF00FFull) + ((lanes >> 8) & 0x00FF00FF00FF00FFull);
+        count -= (Py_ssize_t)((lanes * 0x0001000100010001ull) >> 48);
+    }
+    for (; k < n; k++)
+        count -= (s[k] & 0xC0) == 0x80;
+    return count;
 }
 
 /* The positions of one rule (sorted code points, repeats allowed) as its plan. */
@@ -628,8 +706,10 @@ plan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t byte = 0, cp = 0;
         for (Py_ssize_t i = 0; i < count; i++) {
             Py_ssize_t at = positions[i].at < n_data ? positions[i].at : n_data;
-            for (; byte < at; byte++)
-                cp += (data[byte] & 0xC0) != 0x80;
+            if (at > byte) {
+                cp += characters(data + byte, at - byte);
+                byte = at;
+            }
             positions[i].at = cp;
         }
     }

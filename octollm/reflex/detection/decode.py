@@ -15,7 +15,7 @@ import string
 from dataclasses import dataclass
 
 from octollm.reflex.detection.normalize import NATIVE
-from octollm.reflex.detection.rules import Rule
+from octollm.reflex.detection.rules import Rule, Run
 
 if NATIVE:
     from octollm.reflex.detection import _native  # type: ignore[attr-defined]
@@ -34,6 +34,7 @@ class PayloadRule(Rule):
 _HEX = r"0-9A-Fa-f"
 
 _TOKEN = r"A-Za-z0-9+/_\-"
+_TOKEN_RUN = Run(_TOKEN, 20)
 
 RULES: tuple[PayloadRule, ...] = (
     # base64, base64url or hex: which one is decided when decoding
@@ -43,7 +44,8 @@ RULES: tuple[PayloadRule, ...] = (
         body=rf"[{_TOKEN}]{{20,{MAX_PAYLOAD}}}={{0,2}}",
         before=_TOKEN,
         after=_TOKEN + "=",
-        anchor=rf"(?:^|[^{_TOKEN}])[{_TOKEN}]{{20}}",
+        anchor=_TOKEN_RUN.pattern,
+        run=_TOKEN_RUN,
     ),
     PayloadRule(
         name="payload.hex_escaped",

@@ -164,6 +164,32 @@ def _class_item_takes(c: Any, item: tuple[Any, Any], ch: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Run:
+    """An anchor of one kind: the start of every run of at least `length` characters of the
+    ASCII character class `chars` (a class body). The Hyperscan backend finds these starts with
+    a plain pass over the bytes instead of in its database, where such a pattern is the
+    costliest kind (no literal to look for, and a class most text is made of: a quarter of the
+    whole database's time); `pattern` is the same anchor as an expression."""
+
+    chars: str
+    length: int
+
+    def __post_init__(self) -> None:
+        if not self.chars.isascii():
+            raise ValueError(f"run of [{self.chars}]: not an ASCII class")
+
+    @cached_property
+    def pattern(self) -> str:
+        return rf"(?:^|[^{self.chars}])[{self.chars}]{{{self.length}}}"
+
+    @cached_property
+    def table(self) -> bytes:
+        """256 bytes: 1 for a byte of the class, 0 for any other."""
+        member = re.compile(f"[{self.chars}]")
+        return bytes(bool(member.fullmatch(chr(b))) for b in range(128)) + bytes(128)
+
+
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Rule:
     """A pattern and what it reports. Subclasses add what a kind of rule needs."""
@@ -178,6 +204,7 @@ class Rule:
     # a superset, which `re` then narrows)
     caseless: bool = False
     anchor: str | None = None
+    run: Run | None = None  # the anchor, when it is a `Run` (then `anchor` is its pattern)
     # Let Hyperscan repeat groups without bound: fine where a match must end in a fixed word
     # (each end is reported once); not for rules whose repeated groups can end a match.
     relax_groups: bool = False
@@ -200,6 +227,8 @@ class Rule:
             raise ValueError(f"rule {self.name}: cannot be lower-cased")
         if self.width > MAX_WIDTH:
             raise ValueError(f"rule {self.name}: matches up to {self.width} characters")
+        if self.run is not None and self.anchor != self.run.pattern:
+            raise ValueError(f"rule {self.name}: its anchor is not its run's pattern")
 
     @cached_property
     def flags(self) -> int:

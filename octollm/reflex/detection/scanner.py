@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from octollm.reflex.detection.normalize import NATIVE, lower_ascii
-from octollm.reflex.detection.rules import Rule
+from octollm.reflex.detection.rules import Rule, Run
 from octollm.reflex.detection.selftest import SELFTEST_VERSION, unreliable
 
 if NATIVE:
@@ -233,7 +233,7 @@ class HyperscanScanner:
         self._databases: list[tuple[_Database, int]] = []
         self._by_event: list[Rule] = []  # a database's event ids plus its offset index this
         self.unreliable: list[Rule] = []
-        groups = [list(self.rules)]
+        groups = [[rule for rule in self.rules if rule.run is None]]
         while groups:
             group = groups.pop(0)
             database = _Database(hyperscan, group, cache_dir)
@@ -247,6 +247,11 @@ class HyperscanScanner:
                 rest = [rule for rule in group if rule not in missed]
                 groups.extend([rest] if rest else [])
                 groups.extend([rule] for rule in missed)
+        # Rules whose anchor is a run (`rules.Run`): their events come from a pass over the
+        # bytes, after the databases' (event ids from here on).
+        runs = [rule for rule in self.rules if rule.run is not None]
+        self._runs = [(len(self._by_event) + i, rule.run) for i, rule in enumerate(runs)]
+        self._by_event.extend(runs)
         position = {rule.name: i for i, rule in enumerate(self.rules)}
         self.unreliable.sort(key=lambda rule: position[rule.name])
         # What an event says: where an anchored rule's match starts, or where another's ends.
@@ -264,6 +269,8 @@ class HyperscanScanner:
         events: list[tuple[int, int, int]] = []
         for database, offset in self._databases:
             database.scan(data, events, offset)
+        for index, run in self._runs:
+            events.extend((index, start, start) for start in _run_starts(data, run))
         return events
 
     def native_events(self, data: bytes) -> Any:
@@ -278,13 +285,21 @@ class HyperscanScanner:
         for scan, scratch, offset in scans:
             events.offset = offset
             scan(data, match_event_handler=events, scratch=scratch)
+        for index, run in self._runs:
+            events.offset = index
+            events.add_runs(data, run.table, run.length)
         return events
 
     def scan_only(self, data: bytes) -> None:
-        """Hyperscan alone over UTF-8 `data`, events dropped in C (no Python call per event):
-        the floor of a check's time, for benchmarks."""
+        """Hyperscan alone over UTF-8 `data`, events dropped in C (no Python call per event),
+        and the runs found: the floor of a check's time, for benchmarks."""
         for database, _ in self._databases:
             database.db.scan(data, match_event_handler=None, scratch=database.scratch())
+        for _, run in self._runs:
+            if NATIVE:
+                _native.Events().add_runs(data, run.table, run.length)
+            else:
+                _run_starts(data, run)
 
     def scan(
         self,
@@ -423,6 +438,24 @@ def _confirm(text: str, plans: list[tuple[Rule, list[int]]]) -> Matches:
         if matches:
             found.append((rule, matches))
     return found
+
+
+def _run_starts(data: bytes, run: Run) -> list[int]:
+    """Where each run of at least `run.length` bytes of the class starts in UTF-8 `data`:
+    where a match of the rule can start (its anchor, `run.pattern`, matches there or one byte
+    before); `Events.add_runs` in C. A search from a byte outside the class (or from 0) finds
+    the start of a run: had the run started before, the search would have found it there."""
+    marks = data.translate(run.table)
+    needle = b"\x01" * run.length
+    starts = []
+    at = marks.find(needle)
+    while at >= 0:
+        starts.append(at)
+        after = marks.find(b"\x00", at + run.length)
+        if after < 0:
+            break
+        at = marks.find(needle, after)
+    return starts
 
 
 def _to_code_points(data: bytes, offsets: set[int]) -> dict[int, int]:
