@@ -377,3 +377,24 @@ def test_compiled_folding_is_the_python_one_across_runs_of_ascii():
         assert native.text == python.text, text
         for i in range(0, len(native.text) + 1, 7):
             assert (native.start(i), native.end(i)) == (python.start(i), python.end(i)), text
+
+
+@needs_native
+def test_compiled_utf8_is_str_encode():
+    """`_native.utf8` (the bytes Hyperscan scans) takes ASCII 8 bytes of the str at a time:
+    runs of ASCII of every length between characters of every UTF-8 length, surrogates
+    included, in strs of each kind."""
+    from octollm.reflex.detection import _native  # type: ignore[attr-defined]
+
+    rng = random.Random(29)
+    ascii_ = "ab Z\n\x00\x7f"
+    others = "é\x80ÿ\u0100\u07ff\u0800中\ud800\udfff\uffff\U00010000\U0001f600\U0010ffff"
+    for _ in range(4000):
+        pieces = []
+        for _ in range(rng.randrange(0, 10)):
+            pieces.append("".join(rng.choice(ascii_) for _ in range(rng.randrange(0, 20))))
+            pieces.append("".join(rng.choice(others) for _ in range(rng.randrange(0, 3))))
+        text = "".join(pieces)
+        assert _native.utf8(text) == text.encode("utf-8", "surrogatepass"), text
+    text = mixed_text(20_000)
+    assert _native.utf8(text) == text.encode("utf-8")

@@ -18,6 +18,10 @@
  *     adds an event (`offset`, start, start) for the start of each run of at least `length`
  *     bytes a 256-byte `table` marks (scanner._run_starts).
  *
+ * utf8(text) -> bytes
+ *     text.encode("utf-8", "surrogatepass"), the same bytes, with ASCII taken 8 bytes of the
+ *     str at a time (the text Hyperscan scans: mostly ASCII, often in a str of 2-byte kind).
+ *
  * plan(events, data, text, rules, wanted) -> [(rule, positions), ...]
  *     HyperscanScanner.scan's planning, from the events to where `re` runs, rules in order:
  *     for each rule with events and `wanted[rule]`, its events' positions (an anchored rule's
@@ -100,7 +104,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 15
+#define NATIVE_ABI 16
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -161,9 +165,14 @@ ascii_word(const void *p, size_t width)
                                   : 0xFFFFFF80FFFFFF80ull));
 }
 
-/* s[from:to] copied to out[written:], `max` raised to the widest of them; the new `written`.
- * A long piece is copied whole, its widest found after (a loop the compiler vectorizes); a
- * short one (most: the text between two folded characters) character by character. */
+/* The widest character a str of characters of type T needs to be of that kind (below it, a
+ * narrower one, or ASCII): `max` is only told to PyUnicode_New, which reads no more */
+#define KIND_FLOOR(T) (sizeof(T) == 1 ? 0x80u : sizeof(T) == 2 ? 0x100u : 0x10000u)
+
+/* s[from:to] copied to out[written:], `max` raised to the widest of them (or to at least
+ * KIND_FLOOR); the new `written`. A long piece is copied whole, its widest found after unless
+ * `max` is already at KIND_FLOOR; a short one (most: the text between two folded characters)
+ * character by character. */
 #define DEFINE_COPY(NAME, T)                                                                    \
     static inline Py_ssize_t NAME(T *out, Py_ssize_t written, const T *s, Py_ssize_t from,      \
                                   Py_ssize_t to, Py_UCS4 *max_p)                                \
@@ -171,6 +180,8 @@ ascii_word(const void *p, size_t width)
         Py_UCS4 max = *max_p;                                                                   \
         if (to - from >= 64) {                                                                  \
             memcpy(out + written, s + from, (size_t)(to - from) * sizeof(T));                   \
+            if (max >= KIND_FLOOR(T))                                                           \
+                return written + (to - from);                                                   \
             T top = 0;                                                                          \
             for (Py_ssize_t k = from; k < to; k++)                                              \
                 top = s[k] > top ? s[k] : top;                                                  \
@@ -355,6 +366,114 @@ fold(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (folded == NULL)
         return NULL;
     return Py_BuildValue("(NO)", folded, deleted ? Py_True : Py_False);
+}
+
+/* --- UTF-8 -------------------------------------------------------------------------------- */
+
+/* Appends the UTF-8 of `c` (a surrogate as if it were a character) at `out`; the new end */
+static inline unsigned char *
+put_utf8(unsigned char *out, Py_UCS4 c)
+{
+    if (c < 0x80) {
+        *out++ = (unsigned char)c;
+    }
+    else if (c < 0x800) {
+        *out++ = (unsigned char)(0xC0 | (c >> 6));
+        *out++ = (unsigned char)(0x80 | (c & 0x3F));
+    }
+    else if (c < 0x10000) {
+        *out++ = (unsigned char)(0xE0 | (c >> 12));
+        *out++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        *out++ = (unsigned char)(0x80 | (c & 0x3F));
+    }
+    else {
+        *out++ = (unsigned char)(0xF0 | (c >> 18));
+        *out++ = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+        *out++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        *out++ = (unsigned char)(0x80 | (c & 0x3F));
+    }
+    return out;
+}
+
+/* The ASCII characters of the 8 bytes at `p` (characters `width` bytes wide, all ASCII) as
+ * bytes at `out`; the new end */
+static inline unsigned char *
+put_ascii_word(unsigned char *out, const void *p, size_t width)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    if (width == 1) {
+        memcpy(out, &w, 8);
+        return out + 8;
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (width == 2) { /* 4 characters: the low byte of each, in order */
+        uint32_t b = (uint32_t)((w & 0xFF) | ((w >> 8) & 0xFF00) | ((w >> 16) & 0xFF0000) |
+                                ((w >> 24) & 0xFF000000));
+        memcpy(out, &b, 4);
+        return out + 4;
+    }
+    out[0] = (unsigned char)w;
+    out[1] = (unsigned char)(w >> 32);
+    return out + 2;
+#else
+    for (size_t k = 0; k < 8 / width; k++)
+        out[k] = (unsigned char)(width == 2 ? ((const Py_UCS2 *)p)[k] : ((const Py_UCS4 *)p)[k]);
+    return out + 8 / width;
+#endif
+}
+
+#define DEFINE_UTF8(NAME, T)                                                                    \
+    static unsigned char *NAME(const T *s, Py_ssize_t n, unsigned char *out)                    \
+    {                                                                                           \
+        Py_ssize_t k = 0;                                                                       \
+        while (k < n) {                                                                         \
+            while (k + WORD(T) <= n && ascii_word(s + k, sizeof(T))) {                          \
+                out = put_ascii_word(out, s + k, sizeof(T));                                    \
+                k += WORD(T);                                                                   \
+            }                                                                                   \
+            Py_ssize_t stop = k + WORD(T) < n ? k + WORD(T) : n;                                \
+            for (; k < stop; k++)                                                               \
+                out = put_utf8(out, s[k]);                                                      \
+        }                                                                                       \
+        return out;                                                                             \
+    }
+
+DEFINE_UTF8(utf8_ucs1, Py_UCS1)
+DEFINE_UTF8(utf8_ucs2, Py_UCS2)
+DEFINE_UTF8(utf8_ucs4, Py_UCS4)
+
+static PyObject *
+utf8(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "utf8(text: str)");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (PyUnicode_IS_ASCII(text))
+        return PyBytes_FromStringAndSize(data, n);
+    /* at most 2 bytes a character of 1 byte, 3 of 2 bytes, 4 of 4 */
+    Py_ssize_t most = n * (kind == PyUnicode_1BYTE_KIND ? 2 : kind == PyUnicode_2BYTE_KIND ? 3 : 4);
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, most);
+    if (bytes == NULL)
+        return NULL;
+    unsigned char *start = (unsigned char *)PyBytes_AS_STRING(bytes), *end;
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        end = utf8_ucs1(data, n, start);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        end = utf8_ucs2(data, n, start);
+        break;
+    default:
+        end = utf8_ucs4(data, n, start);
+    }
+    if (_PyBytes_Resize(&bytes, end - start) < 0)
+        return NULL;
+    return bytes;
 }
 
 /* --- events ------------------------------------------------------------------------------- */
@@ -2648,6 +2767,8 @@ static PyMethodDef methods[] = {
      "confirm(plans, text, lowered, rules) -> [(rule, matches), ...]: re where planned."},
     {"plan", (PyCFunction)(void (*)(void))plan, METH_FASTCALL,
      "plan(events, data, text, rules, wanted) -> [(rule, positions), ...]: where re runs."},
+    {"utf8", (PyCFunction)utf8, METH_O,
+     "utf8(text) -> bytes: text.encode('utf-8', 'surrogatepass')."},
     {"fold", (PyCFunction)(void (*)(void))fold, METH_FASTCALL,
      "fold(text, table, high) -> (folded, deleted): normalize.fold's folding, compiled."},
     {NULL, NULL, 0, NULL},

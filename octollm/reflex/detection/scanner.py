@@ -310,12 +310,12 @@ class HyperscanScanner:
     ) -> Matches:
         """The matches of the rules of `kinds` (`data`: the text in UTF-8, if at hand;
         `native`: whether to plan with the compiled kernels, None: when they are built)."""
-        if data is None:
-            data = text.encode("utf-8", "surrogatepass")
         if NATIVE if native is None else native:
             if not NATIVE:
                 raise ValueError("the compiled detection kernels are not built")
-            return self._scan_native(text, kinds, data)
+            return self._scan_native(text, kinds, _native.utf8(text) if data is None else data)
+        if data is None:
+            data = text.encode("utf-8", "surrogatepass")
         events = self.events(data)
         found: Matches = []
         if events:
