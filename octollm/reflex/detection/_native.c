@@ -22,14 +22,14 @@
  *     text.encode("utf-8", "surrogatepass"), the same bytes, with ASCII taken 8 bytes of the
  *     str at a time (the text Hyperscan scans: mostly ASCII, often in a str of 2-byte kind).
  *
- * plan(events, data, text, rules, wanted) -> [(rule, positions), ...]
+ * plan(events, data, text, rules, wanted, stops) -> [(rule, positions), ...]
  *     HyperscanScanner.scan's planning, from the events to where `re` runs, rules in order:
  *     for each rule with events and `wanted[rule]`, its events' positions (an anchored rule's
  *     starts, another's ends) as code-point offsets into `text` (`data`: its UTF-8), then an
  *     anchored rule's candidate starts (each position and the one after, sorted, distinct) or
  *     another's clusters of windows (flat: lo, hi, lo, hi, ...; scanner._clusters). `rules`:
- *     an int32 a rule, its window (`Rule.width + 1`) | ANCHORED | NARROW_SPACE |
- *     NARROW_NEWLINE.
+ *     an int32 a rule, its window (`Rule.width + 1`) | ANCHORED; `stops`: 16 bytes a rule, a
+ *     bitmap of the ASCII characters its matches cannot hold (`Rule.unspanned`).
  *
  * lowered(text, regions) -> str
  *     scanner._lowered_in: `text` with its ASCII letters lowered in the regions (from the
@@ -104,7 +104,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 16
+#define NATIVE_ABI 17
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -661,8 +661,6 @@ static PyTypeObject EventsType = {
 
 #define WINDOW 0x00FFFFFF
 #define ANCHORED 0x01000000
-#define NARROW_SPACE 0x02000000
-#define NARROW_NEWLINE 0x04000000
 
 typedef struct {
     int32_t rule;
@@ -719,9 +717,12 @@ characters(const unsigned char *s, Py_ssize_t n)
 
 /* The positions of one rule (sorted code points, repeats allowed) as its plan. */
 static PyObject *
-rule_plan(const Position *positions, Py_ssize_t count, int32_t info, int kind,
-          const void *text)
+rule_plan(const Position *positions, Py_ssize_t count, int32_t info, const unsigned char *stop,
+          int kind, const void *text)
 {
+    int narrows = 0;
+    for (int b = 0; b < 16; b++)
+        narrows |= stop[b];
     PyObject *plan = PyList_New(0);
     if (plan == NULL)
         return NULL;
@@ -748,12 +749,11 @@ rule_plan(const Position *positions, Py_ssize_t count, int32_t info, int kind,
             continue;
         previous = end;
         Py_ssize_t lo = end > back ? end - back : 0;
-        if (info & (NARROW_SPACE | NARROW_NEWLINE)) {
+        if (narrows) {
             /* a match holds none of them: it starts after the last one before end - 1 */
             for (Py_ssize_t k = end - 2; k >= lo; k--) {
                 Py_UCS4 c = PyUnicode_READ(kind, text, k);
-                if ((c == ' ' && (info & NARROW_SPACE)) ||
-                    (c == '\n' && (info & NARROW_NEWLINE))) {
+                if (c < 128 && (stop[c >> 3] >> (c & 7)) & 1) {
                     lo = k + 1;
                     break;
                 }
@@ -781,11 +781,12 @@ error:
 static PyObject *
 plan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 5 || !PyObject_TypeCheck(args[0], &EventsType) || !PyBytes_Check(args[1]) ||
-        !PyUnicode_Check(args[2]) || !PyBytes_Check(args[3]) || !PyBytes_Check(args[4])) {
+    if (nargs != 6 || !PyObject_TypeCheck(args[0], &EventsType) || !PyBytes_Check(args[1]) ||
+        !PyUnicode_Check(args[2]) || !PyBytes_Check(args[3]) || !PyBytes_Check(args[4]) ||
+        !PyBytes_Check(args[5])) {
         PyErr_SetString(PyExc_TypeError,
                         "plan(events: Events, data: bytes, text: str, rules: bytes, "
-                        "wanted: bytes)");
+                        "wanted: bytes, stops: bytes)");
         return NULL;
     }
     Events *events = (Events *)args[0];
@@ -795,8 +796,9 @@ plan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const int32_t *rules = (const int32_t *)PyBytes_AS_STRING(args[3]);
     Py_ssize_t n_rules = PyBytes_GET_SIZE(args[3]) / 4;
     const unsigned char *wanted = (const unsigned char *)PyBytes_AS_STRING(args[4]);
-    if (PyBytes_GET_SIZE(args[4]) != n_rules) {
-        PyErr_SetString(PyExc_ValueError, "plan: rules and wanted differ in length");
+    const unsigned char *stops = (const unsigned char *)PyBytes_AS_STRING(args[5]);
+    if (PyBytes_GET_SIZE(args[4]) != n_rules || PyBytes_GET_SIZE(args[5]) != 16 * n_rules) {
+        PyErr_SetString(PyExc_ValueError, "plan: rules, wanted and stops differ in length");
         return NULL;
     }
 
@@ -844,7 +846,8 @@ plan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         while (j < count && positions[j].rule == positions[i].rule)
             j++;
         int32_t rule = positions[i].rule;
-        PyObject *rule_positions = rule_plan(positions + i, j - i, rules[rule], kind, text_data);
+        PyObject *rule_positions =
+            rule_plan(positions + i, j - i, rules[rule], stops + 16 * rule, kind, text_data);
         if (rule_positions == NULL)
             goto error;
         PyObject *item = Py_BuildValue("(iN)", rule, rule_positions);

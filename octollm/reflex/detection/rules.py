@@ -32,6 +32,9 @@ from octollm.reflex.detection.normalize import lower_ascii
 
 MAX_WIDTH = 8192
 RELAXED_REPEAT = 32  # bounded repeats up to this many are kept as they are for Hyperscan
+# Whitespace and punctuation (ASCII, no letter or digit): those a rule's matches cannot contain
+# are its `unspanned` characters; prose has one every few words.
+STOPS = " \n\t.,;:!?\"'()[]{}<>|`"
 _FORBIDDEN = re.compile(
     r"""\\[WSDBAZ1-9]  # negated shorthands, anchors, backreferences
     | \(\?[=!<](?!P?<)  # lookarounds (named groups are fine)
@@ -132,8 +135,8 @@ def _hyperscan_literals(pattern: str) -> str:
 
 
 def _can_consume(items: object, ch: str) -> bool:
-    """Whether a parsed pattern can consume the whitespace character `ch` (assertions consume
-    nothing; what is not understood is taken to consume anything)."""
+    """Whether a parsed pattern can consume the ASCII character `ch`, not a letter (assertions
+    consume nothing; what is not understood is taken to consume anything)."""
     c = re._constants  # type: ignore[attr-defined]
     for op, value in items:  # type: ignore[attr-defined]
         if op is c.LITERAL:
@@ -159,8 +162,13 @@ def _class_item_takes(c: Any, item: tuple[Any, Any], ch: str) -> bool:
         return bool(chr(value) == ch)
     if op is c.RANGE:
         return bool(value[0] <= ord(ch) <= value[1])
-    if op is c.CATEGORY:
-        return value not in (c.CATEGORY_DIGIT, c.CATEGORY_WORD)  # `ch` is whitespace
+    if op is c.CATEGORY:  # with re.ASCII, as every rule is
+        if value is c.CATEGORY_DIGIT:
+            return ch.isdigit()
+        if value is c.CATEGORY_WORD:
+            return ch.isalnum() or ch == "_"
+        if value is c.CATEGORY_SPACE:
+            return ch in " \t\n\r\f\v"
     return True
 
 
@@ -267,10 +275,10 @@ class Rule:
 
     @cached_property
     def unspanned(self) -> str:
-        """Of a space and a newline, those no match can contain: a match ends after the last
-        one before its end, which narrows where the Hyperscan backend has to look."""
+        """Of `STOPS`, those no match can contain: a match starts after the last one before
+        its end, which narrows where the Hyperscan backend has to look."""
         parsed = re._parser.parse(self.body, self.flags)  # type: ignore[attr-defined]
-        return "".join(ch for ch in " \n" if not _can_consume(parsed, ch))
+        return "".join(ch for ch in STOPS if not _can_consume(parsed, ch))
 
     @cached_property
     def expression(self) -> bytes:

@@ -9,8 +9,8 @@ Hyperscan, then runs `re` only where Hyperscan says a rule can match:
 - a rule without an anchor is compiled with its boundaries consumed, so Hyperscan reports an
   end at (or one past) the end of every `re` match. A match is at most `width` characters long,
   so every match lies in a window `[end - width - 1, end]` of some reported end (which starts
-  after the last space or newline before `end - 1` for a rule whose matches hold none:
-  `Rule.unspanned`). Overlapping
+  after the last space, newline or punctuation mark before `end - 1` that the rule's matches
+  cannot hold: `Rule.unspanned`). Overlapping
   windows are merged into clusters; `finditer` from a cluster's start (lookbehinds and `\\b`
   still see the text before it) with the text cut `width + lookahead + 1` past the cluster's
   end gives exactly the matches `finditer` over the whole text gives in that cluster: no match
@@ -36,6 +36,7 @@ of the confirmation are C; `re` itself confirms, on the same plans, as in the Py
 from __future__ import annotations
 
 import array
+import functools
 import hashlib
 import json
 import os
@@ -259,6 +260,7 @@ class HyperscanScanner:
         # The rules as `_native.plan`, `lowered_regions` and `confirm` read them, and which
         # are wanted, by kinds.
         self._plan_rules = array.array("i", map(_plan_rule, self._by_event)).tobytes()
+        self._plan_stops = b"".join(map(_plan_stops, self._by_event))
         self._reaches = array.array("i", map(_lowered_reach, self._by_event)).tobytes()
         self._confirmers = tuple(map(_confirmer, self._by_event))
         self._wanted: dict[frozenset[str], bytes] = {}
@@ -352,7 +354,7 @@ class HyperscanScanner:
             wanted = self._wanted.get(kinds)
             if wanted is None:
                 wanted = self._wanted[kinds] = bytes(r.kind in kinds for r in self._by_event)
-            plans = _native.plan(events, data, text, self._plan_rules, wanted)
+            plans = _native.plan(events, data, text, self._plan_rules, wanted, self._plan_stops)
             regions = _native.lowered_regions(plans, self._reaches)
             lowered = _native.lowered(text, regions) if regions else text
             found = _native.confirm(plans, text, lowered, self._confirmers)
@@ -368,20 +370,21 @@ class HyperscanScanner:
 # `_native.plan`'s description of a rule (see _native.c).
 _PLAN_WINDOW = 0x00FFFFFF
 _PLAN_ANCHORED = 0x01000000
-_PLAN_NARROW_SPACE = 0x02000000
-_PLAN_NARROW_NEWLINE = 0x04000000
 
 
 def _plan_rule(rule: Rule) -> int:
     if rule.anchor is not None:
         return _PLAN_ANCHORED
     assert rule.width + 1 <= _PLAN_WINDOW
-    narrow = _narrowing(rule)
-    return (
-        (rule.width + 1)
-        | (_PLAN_NARROW_SPACE if " " in narrow else 0)
-        | (_PLAN_NARROW_NEWLINE if "\n" in narrow else 0)
-    )
+    return rule.width + 1
+
+
+def _plan_stops(rule: Rule) -> bytes:
+    """`_native.plan`'s `unspanned` characters of a rule: a bitmap of ASCII (16 bytes)."""
+    bits = bytearray(16)
+    for ch in rule.unspanned if rule.anchor is None else "":
+        bits[ord(ch) >> 3] |= 1 << (ord(ch) & 7)
+    return bytes(bits)
 
 
 def _lowered_reach(rule: Rule) -> int:
@@ -407,10 +410,11 @@ def _confirmer(rule: Rule) -> tuple[Rule, Any, bool, bool, int, int, int]:
     )
 
 
-def _narrowing(rule: Rule) -> str:
-    """The characters after the last of which (before a reported end) a match starts: those a
-    match cannot hold, where that is worth a search per event (a space among them)."""
-    return rule.unspanned if " " in rule.unspanned else ""
+@functools.cache
+def _last_of(chars: str) -> re.Pattern[str]:
+    """Finds the last of `chars` before `endpos` (searched from where it may be)."""
+    escaped = "".join(f"\\x{ord(ch):02x}" for ch in chars)
+    return re.compile(f"[{escaped}][^{escaped}]*\\Z")
 
 
 def _confirm(text: str, plans: list[tuple[Rule, list[int]]]) -> Matches:
@@ -500,15 +504,14 @@ def _clusters(rule: Rule, text: str, ends: list[int]) -> list[int]:
     """The windows of the reported ends, merged where they overlap: start, last end, start,
     last end, ... (flat)."""
     back = rule.width + 1
-    narrow = _narrowing(rule)
+    last_stop = _last_of(rule.unspanned).search if rule.unspanned else None
     clusters: list[int] = []
     last = -1
     for end in sorted(set(ends)):  # window starts never decrease as their ends increase
         lo = end - back if end > back else 0
-        for ch in narrow:  # the match starts after the last one (it can end at `end - 1`)
-            before = text.rfind(ch, lo, end - 1)
-            if before >= 0:
-                lo = before + 1
+        # the match starts after the last character it cannot hold (it can end at `end - 1`)
+        if last_stop is not None and (stop := last_stop(text, lo, end - 1)) is not None:
+            lo = stop.start() + 1
         if clusters and lo <= last:  # overlaps the cluster before: extend it
             clusters[-1] = last = end
         else:
