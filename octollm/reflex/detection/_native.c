@@ -27,7 +27,8 @@
  *     for each rule with events and `wanted[rule]`, its events' positions (an anchored rule's
  *     starts, another's ends) as code-point offsets into `text` (`data`: its UTF-8), then an
  *     anchored rule's candidate starts (each position and the one after, sorted, distinct) or
- *     another's clusters of windows (flat: lo, hi, lo, hi, ...; scanner._clusters). `rules`:
+ *     another's clusters of windows (flat: lo, hi, lo, hi, ...; scanner._clusters), each a
+ *     bytes object of Py_ssize_t (what lowered_regions and confirm read). `rules`:
  *     an int32 a rule, its window (`Rule.width + 1`) | ANCHORED; `stops`: 16 bytes a rule, a
  *     bitmap of the ASCII characters its matches cannot hold (`Rule.unspanned`).
  *
@@ -104,7 +105,7 @@
 
 /* The version of the calls and tables above, checked by normalize.py: a stale build (one not
  * rebuilt after this file changed) is not used. */
-#define NATIVE_ABI 17
+#define NATIVE_ABI 18
 
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
@@ -675,15 +676,6 @@ by_at(const void *a, const void *b)
 }
 
 static int
-by_rule_at(const void *a, const void *b)
-{
-    const Position *p = a, *q = b;
-    if (p->rule != q->rule)
-        return (p->rule > q->rule) - (p->rule < q->rule);
-    return (p->at > q->at) - (p->at < q->at);
-}
-
-static int
 append_int(PyObject *list, Py_ssize_t value)
 {
     PyObject *number = PyLong_FromSsize_t(value);
@@ -715,34 +707,31 @@ characters(const unsigned char *s, Py_ssize_t n)
     return count;
 }
 
-/* The positions of one rule (sorted code points, repeats allowed) as its plan. */
-static PyObject *
+/* The positions of one rule (sorted code points, repeats allowed) as its plan, written to
+ * `out` (room for 2 * count); how many were written. */
+static Py_ssize_t
 rule_plan(const Position *positions, Py_ssize_t count, int32_t info, const unsigned char *stop,
-          int kind, const void *text)
+          int kind, const void *text, Py_ssize_t *out)
 {
-    int narrows = 0;
-    for (int b = 0; b < 16; b++)
-        narrows |= stop[b];
-    PyObject *plan = PyList_New(0);
-    if (plan == NULL)
-        return NULL;
+    Py_ssize_t written = 0;
     if (info & ANCHORED) {
         Py_ssize_t last = -1;
         for (Py_ssize_t i = 0; i < count; i++) {
             Py_ssize_t s = positions[i].at;
             for (Py_ssize_t c = s; c <= s + 1; c++) {
                 if (c > last) {
-                    if (append_int(plan, c) < 0)
-                        goto error;
+                    out[written++] = c;
                     last = c;
                 }
             }
         }
-        return plan;
+        return written;
     }
+    int narrows = 0;
+    for (int b = 0; b < 16; b++)
+        narrows |= stop[b];
     Py_ssize_t back = info & WINDOW;
-    Py_ssize_t last = -1, previous = -1, cluster_lo = 0;
-    int open = 0;
+    Py_ssize_t last = -1, previous = -1;
     for (Py_ssize_t i = 0; i < count; i++) {
         Py_ssize_t end = positions[i].at;
         if (end == previous)
@@ -759,23 +748,15 @@ rule_plan(const Position *positions, Py_ssize_t count, int32_t info, const unsig
                 }
             }
         }
-        if (open && lo <= last) {
-            last = end;
+        if (written && lo <= last) { /* overlaps the cluster before: extend it */
+            out[written - 1] = last = end;
         }
         else {
-            if (open && (append_int(plan, cluster_lo) < 0 || append_int(plan, last) < 0))
-                goto error;
-            cluster_lo = lo;
-            last = end;
-            open = 1;
+            out[written++] = lo;
+            out[written++] = last = end;
         }
     }
-    if (open && (append_int(plan, cluster_lo) < 0 || append_int(plan, last) < 0))
-        goto error;
-    return plan;
-error:
-    Py_DECREF(plan);
-    return NULL;
+    return written;
 }
 
 static PyObject *
@@ -834,9 +815,34 @@ plan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             positions[i].at = cp;
         }
     }
-    qsort(positions, (size_t)count, sizeof(Position), by_rule_at);
+    /* by rule (a counting sort: stable), then each rule's positions sorted by offset where
+     * they are not yet (they come in the order Hyperscan reports them: mostly sorted) */
+    Py_ssize_t *out = PyMem_Malloc((size_t)(2 * count + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *first = PyMem_Calloc((size_t)n_rules + 1, sizeof(Py_ssize_t));
+    Position *by_rule = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Position));
+    PyObject *plans = NULL;
+    if (out == NULL || first == NULL || by_rule == NULL) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    for (Py_ssize_t i = 0; i < count; i++)
+        first[positions[i].rule + 1]++;
+    for (Py_ssize_t r = 0; r < n_rules; r++)
+        first[r + 1] += first[r];
+    for (Py_ssize_t i = 0; i < count; i++)
+        by_rule[first[positions[i].rule]++] = positions[i];
+    for (Py_ssize_t i = 0, j; i < count; i = j) {
+        int sorted = 1;
+        for (j = i + 1; j < count && by_rule[j].rule == by_rule[i].rule; j++)
+            sorted &= by_rule[j - 1].at <= by_rule[j].at;
+        if (!sorted)
+            qsort(by_rule + i, (size_t)(j - i), sizeof(Position), by_at);
+    }
+    PyMem_Free(positions);
+    positions = by_rule;
+    by_rule = NULL;
 
-    PyObject *plans = PyList_New(0);
+    plans = PyList_New(0);
     if (plans == NULL)
         goto error;
     int kind = PyUnicode_KIND(text);
@@ -846,8 +852,10 @@ plan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         while (j < count && positions[j].rule == positions[i].rule)
             j++;
         int32_t rule = positions[i].rule;
+        Py_ssize_t written = rule_plan(positions + i, j - i, rules[rule], stops + 16 * rule,
+                                       kind, text_data, out);
         PyObject *rule_positions =
-            rule_plan(positions + i, j - i, rules[rule], stops + 16 * rule, kind, text_data);
+            PyBytes_FromStringAndSize((const char *)out, written * (Py_ssize_t)sizeof(*out));
         if (rule_positions == NULL)
             goto error;
         PyObject *item = Py_BuildValue("(iN)", rule, rule_positions);
@@ -859,14 +867,47 @@ plan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         i = j;
     }
     PyMem_Free(positions);
+    PyMem_Free(out);
+    PyMem_Free(first);
     return plans;
 error:
     PyMem_Free(positions);
+    PyMem_Free(out);
+    PyMem_Free(first);
+    PyMem_Free(by_rule);
     Py_XDECREF(plans);
     return NULL;
 }
 
 /* --- confirmation ------------------------------------------------------------------------- */
+
+/* A rule's plan, as `plan` makes it: its positions, Py_ssize_t in a bytes object */
+static inline const Py_ssize_t *
+plan_positions(PyObject *plan)
+{
+    return (const Py_ssize_t *)PyBytes_AS_STRING(plan);
+}
+
+static inline Py_ssize_t
+plan_length(PyObject *plan)
+{
+    return PyBytes_GET_SIZE(plan) / (Py_ssize_t)sizeof(Py_ssize_t);
+}
+
+/* Whether each of `plans` is a (rule, plan) pair as `plan` makes them */
+static int
+check_plans(PyObject *plans, const char *name)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(plans); i++) {
+        PyObject *item = PyList_GET_ITEM(plans, i);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2 ||
+            !PyLong_Check(PyTuple_GET_ITEM(item, 0)) || !PyBytes_Check(PyTuple_GET_ITEM(item, 1))) {
+            PyErr_Format(PyExc_TypeError, "%s: plans as plan() makes them", name);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 static PyObject *
 lowered_regions(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -875,6 +916,8 @@ lowered_regions(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "lowered_regions(plans: list, reaches: bytes)");
         return NULL;
     }
+    if (check_plans(args[0], "lowered_regions") < 0)
+        return NULL;
     const int32_t *reaches = (const int32_t *)PyBytes_AS_STRING(args[1]);
     Py_ssize_t n_rules = PyBytes_GET_SIZE(args[1]) / 4;
     PyObject *regions = PyList_New(0);
@@ -889,7 +932,8 @@ lowered_regions(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 PyErr_SetString(PyExc_ValueError, "lowered_regions: an unknown rule");
             goto error;
         }
-        Py_ssize_t reach = reaches[rule], n = PyList_GET_SIZE(plan);
+        const Py_ssize_t *at = plan_positions(plan);
+        Py_ssize_t reach = reaches[rule], n = plan_length(plan);
         if (reach == 0 || n == 0)
             continue;
         /* windows: each cluster; candidate starts: from the first to the last */
@@ -897,8 +941,7 @@ lowered_regions(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         reach = anchored ? -reach : reach;
         Py_ssize_t step = anchored ? n : 2;
         for (Py_ssize_t k = 0; k < n; k += step) {
-            Py_ssize_t lo = PyLong_AsSsize_t(PyList_GET_ITEM(plan, k));
-            Py_ssize_t hi = PyLong_AsSsize_t(PyList_GET_ITEM(plan, anchored ? n - 1 : k + 1));
+            Py_ssize_t lo = at[k], hi = at[anchored ? n - 1 : k + 1];
             PyObject *region = Py_BuildValue("(nn)", lo, hi + reach);
             if (region == NULL || PyList_Append(regions, region) < 0) {
                 Py_XDECREF(region);
@@ -951,11 +994,9 @@ confirm_windows(PyObject *finditer, PyObject *text, PyObject *clusters, Py_ssize
                 Py_ssize_t reach, Py_ssize_t max_matches, PyObject *matches)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    for (Py_ssize_t i = 0; i + 1 < PyList_GET_SIZE(clusters); i += 2) {
-        Py_ssize_t lo = PyLong_AsSsize_t(PyList_GET_ITEM(clusters, i));
-        Py_ssize_t hi = PyLong_AsSsize_t(PyList_GET_ITEM(clusters, i + 1));
-        if (PyErr_Occurred())
-            return -1;
+    const Py_ssize_t *at = plan_positions(clusters);
+    for (Py_ssize_t i = 0; i + 1 < plan_length(clusters); i += 2) {
+        Py_ssize_t lo = at[i], hi = at[i + 1];
         /* the matches of this cluster go after `size`; at most `room` of them */
         Py_ssize_t size = PyList_GET_SIZE(matches);
         Py_ssize_t room = max_matches < 0 ? -1 : max_matches - size;
@@ -1009,10 +1050,9 @@ confirm_anchors(PyObject *match, PyObject *text, PyObject *candidates, Py_ssize_
                 PyObject *matches)
 {
     Py_ssize_t position = 0;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(candidates); i++) {
-        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(candidates, i));
-        if (start == -1 && PyErr_Occurred())
-            return -1;
+    const Py_ssize_t *at = plan_positions(candidates);
+    for (Py_ssize_t i = 0; i < plan_length(candidates); i++) {
+        Py_ssize_t start = at[i];
         if (start < position)
             continue;
         PyObject *m = call3(match, text, start, 0, 1);
@@ -1043,6 +1083,8 @@ confirm(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                         "confirm(plans: list, text: str, lowered: str, rules: tuple)");
         return NULL;
     }
+    if (check_plans(args[0], "confirm") < 0)
+        return NULL;
     PyObject *plans = args[0], *rules = args[3];
     PyObject *found = PyList_New(0);
     if (found == NULL)

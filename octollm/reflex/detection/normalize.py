@@ -413,7 +413,7 @@ def fold_python(text: str) -> Folded:
 
 # The version of `_native`'s calls and tables this code expects (`NATIVE_ABI` in _native.c): a
 # build left from an older _native.c (`pip install -e .` not run again) is not used.
-_NATIVE_ABI = 17
+_NATIVE_ABI = 18
 
 try:
     from octollm.reflex.detection import _native  # type: ignore[attr-defined]
