@@ -107,6 +107,37 @@
  * rebuilt after this file changed) is not used. */
 #define NATIVE_ABI 18
 
+/* The names of the re.Match methods called from here, interned once (PyInit__native) */
+static PyObject *str_span, *str_group;
+
+static PyTypeObject EventsType;
+
+/* Whether a call's arguments are what `types` says, one letter an argument: s str, b bytes,
+ * l list, d dict, t tuple, i int, T type, e Events, . anything; else a TypeError that shows
+ * the call's `signature` */
+static int
+check_args(PyObject *const *args, Py_ssize_t nargs, const char *types, const char *signature)
+{
+    int ok = nargs == (Py_ssize_t)strlen(types);
+    for (Py_ssize_t i = 0; ok && i < nargs; i++) {
+        PyObject *a = args[i];
+        switch (types[i]) {
+        case 's': ok = PyUnicode_Check(a); break;
+        case 'b': ok = PyBytes_Check(a); break;
+        case 'l': ok = PyList_Check(a); break;
+        case 'd': ok = PyDict_Check(a); break;
+        case 't': ok = PyTuple_Check(a); break;
+        case 'i': ok = PyLong_Check(a); break;
+        case 'T': ok = PyType_Check(a); break;
+        case 'e': ok = PyObject_TypeCheck(a, &EventsType); break;
+        default: break;
+        }
+    }
+    if (!ok)
+        PyErr_SetString(PyExc_TypeError, signature);
+    return ok ? 0 : -1;
+}
+
 #define TABLE_SIZE 0x20000
 #define ALWAYS 0x80000000u
 #define DELETED 0x40000000u
@@ -321,12 +352,9 @@ folded_str(int kind, const void *out, Py_ssize_t written, Py_UCS4 max)
 static PyObject *
 fold(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4 || !PyUnicode_Check(args[0]) || !PyBytes_Check(args[1]) ||
-        !PyBytes_Check(args[2]) || !PyBytes_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "fold(text: str, table: bytes, high: bytes, bits: bytes)");
+    if (check_args(args, nargs, "sbbb",
+                   "fold(text: str, table: bytes, high: bytes, bits: bytes)") < 0)
         return NULL;
-    }
     PyObject *text = args[0];
     if (PyBytes_GET_SIZE(args[1]) != TABLE_SIZE * 4 || PyBytes_GET_SIZE(args[2]) % 8 ||
         PyBytes_GET_SIZE(args[3]) != 2 * BITMAP_BYTES) {
@@ -537,10 +565,10 @@ events_call(Events *self, PyObject *args, PyObject *kwargs)
 static PyObject *
 events_add_runs(Events *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3 || !PyBytes_Check(args[0]) || !PyBytes_Check(args[1]) ||
-        PyBytes_GET_SIZE(args[1]) != 256 || !PyLong_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "add_runs(data: bytes, table: bytes (256), length: int)");
+    if (check_args(args, nargs, "bbi", "add_runs(data: bytes, table: bytes, length: int)") < 0)
+        return NULL;
+    if (PyBytes_GET_SIZE(args[1]) != 256) {
+        PyErr_SetString(PyExc_ValueError, "add_runs: a table of 256 bytes");
         return NULL;
     }
     const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[0]);
@@ -762,14 +790,10 @@ rule_plan(const Position *positions, Py_ssize_t count, int32_t info, const unsig
 static PyObject *
 plan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 6 || !PyObject_TypeCheck(args[0], &EventsType) || !PyBytes_Check(args[1]) ||
-        !PyUnicode_Check(args[2]) || !PyBytes_Check(args[3]) || !PyBytes_Check(args[4]) ||
-        !PyBytes_Check(args[5])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "plan(events: Events, data: bytes, text: str, rules: bytes, "
-                        "wanted: bytes, stops: bytes)");
+    if (check_args(args, nargs, "ebsbbb",
+                   "plan(events: Events, data: bytes, text: str, rules: bytes, "
+                   "wanted: bytes, stops: bytes)") < 0)
         return NULL;
-    }
     Events *events = (Events *)args[0];
     const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[1]);
     Py_ssize_t n_data = PyBytes_GET_SIZE(args[1]);
@@ -912,10 +936,8 @@ check_plans(PyObject *plans, const char *name)
 static PyObject *
 lowered_regions(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyList_Check(args[0]) || !PyBytes_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "lowered_regions(plans: list, reaches: bytes)");
+    if (check_args(args, nargs, "lb", "lowered_regions(plans: list, reaches: bytes)") < 0)
         return NULL;
-    }
     if (check_plans(args[0], "lowered_regions") < 0)
         return NULL;
     const int32_t *reaches = (const int32_t *)PyBytes_AS_STRING(args[1]);
@@ -959,10 +981,7 @@ error:
 static int
 match_span(PyObject *m, Py_ssize_t *start, Py_ssize_t *end)
 {
-    static PyObject *span_name = NULL;
-    if (span_name == NULL && (span_name = PyUnicode_InternFromString("span")) == NULL)
-        return -1;
-    PyObject *span = PyObject_CallMethodNoArgs(m, span_name);
+    PyObject *span = PyObject_CallMethodNoArgs(m, str_span);
     if (span == NULL)
         return -1;
     *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
@@ -1077,12 +1096,9 @@ confirm_anchors(PyObject *match, PyObject *text, PyObject *candidates, Py_ssize_
 static PyObject *
 confirm(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) ||
-        !PyUnicode_Check(args[2]) || !PyTuple_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "confirm(plans: list, text: str, lowered: str, rules: tuple)");
+    if (check_args(args, nargs, "lsst",
+                   "confirm(plans: list, text: str, lowered: str, rules: tuple)") < 0)
         return NULL;
-    }
     if (check_plans(args[0], "confirm") < 0)
         return NULL;
     PyObject *plans = args[0], *rules = args[3];
@@ -1210,12 +1226,9 @@ done:
 static PyObject *
 pii_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) ||
-        !PyDict_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "pii_candidates(found: list, text: str, rules: dict, context: int)");
+    if (check_args(args, nargs, "lsdi",
+                   "pii_candidates(found: list, text: str, rules: dict, context: int)") < 0)
         return NULL;
-    }
     PyObject *found = args[0], *text = args[1], *rules = args[2];
     Py_ssize_t context = PyLong_AsSsize_t(args[3]);
     if (context < 0) {
@@ -1223,9 +1236,6 @@ pii_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             PyErr_SetString(PyExc_ValueError, "pii_candidates: context < 0");
         return NULL;
     }
-    static PyObject *span_name = NULL;
-    if (span_name == NULL && (span_name = PyUnicode_InternFromString("span")) == NULL)
-        return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -1252,7 +1262,7 @@ pii_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             goto type_error;
         for (Py_ssize_t j = 0; j < PyList_GET_SIZE(matches); j++) {
             PyObject *argv[2] = {PyList_GET_ITEM(matches, j), group};
-            PyObject *span = PyObject_VectorcallMethod(span_name, argv, 2, NULL);
+            PyObject *span = PyObject_VectorcallMethod(str_span, argv, 2, NULL);
             if (span == NULL)
                 goto error;
             Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
@@ -1389,10 +1399,8 @@ from_hex(const Py_UCS1 *s, Py_ssize_t n, unsigned char *raw)
 static PyObject *
 payload_bytes(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "payload_bytes(encoding: str, payload: str)");
+    if (check_args(args, nargs, "ss", "payload_bytes(encoding: str, payload: str)") < 0)
         return NULL;
-    }
     PyObject *payload = args[1];
     if (!PyUnicode_IS_ASCII(payload))
         Py_RETURN_NONE;
@@ -1605,12 +1613,10 @@ vocab_add(PyObject *item, int bit, int phrase)
 static PyObject *
 context_vocabulary(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 6) {
-        PyErr_SetString(PyExc_TypeError,
-                        "context_vocabulary(academic_words, academic_stems, academic_phrases, "
-                        "example_words, example_stems, example_phrases)");
+    if (check_args(args, nargs, "......",
+                   "context_vocabulary(academic_words, academic_stems, academic_phrases, "
+                   "example_words, example_stems, example_phrases)") < 0)
         return NULL;
-    }
     if (vocab_ready)
         Py_RETURN_NONE; /* the same vocabulary: context.py is imported once */
     for (int set = 0; set < 2; set++) {
@@ -1883,11 +1889,9 @@ inside_quotes(const Py_UCS4 *lb, Py_ssize_t nb, const Py_UCS4 *la, Py_ssize_t na
 static PyObject *
 context_flags(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyList_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "context_flags(text: str, start: int, end: int, fences: list, negation)");
+    if (check_args(args, nargs, "s..l.",
+                   "context_flags(text: str, start: int, end: int, fences: list, negation)") < 0)
         return NULL;
-    }
     if (!vocab_ready) {
         PyErr_SetString(PyExc_RuntimeError, "context_flags: context_vocabulary not called");
         return NULL;
@@ -2429,12 +2433,9 @@ new_match(PyTypeObject *type, PyObject *const *names, PyObject *const *values, i
 static PyObject *
 pii_matches(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) ||
-        !PyType_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "pii_matches(candidates: list, text: str, match_type: type)");
+    if (check_args(args, nargs, "lsT",
+                   "pii_matches(candidates: list, text: str, match_type: type)") < 0)
         return NULL;
-    }
     static PyObject *names[5] = {NULL};
     if (names[0] == NULL) {
         const char *fields[5] = {"type", "start", "end", "confidence", "masked"};
@@ -2529,10 +2530,8 @@ by_region(const void *a, const void *b)
 static PyObject *
 lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "lowered(text: str, regions: list)");
+    if (check_args(args, nargs, "sl", "lowered(text: str, regions: list)") < 0)
         return NULL;
-    }
     PyObject *text = args[0], *list = args[1];
     Py_ssize_t count = PyList_GET_SIZE(list), n = PyUnicode_GET_LENGTH(text);
     Py_ssize_t *regions = PyMem_Malloc((size_t)(count ? count : 1) * 2 * sizeof(Py_ssize_t));
@@ -2596,12 +2595,7 @@ lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 injection_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "injection_candidates(found: list, rules: dict)");
-        return NULL;
-    }
-    static PyObject *span_name = NULL;
-    if (span_name == NULL && (span_name = PyUnicode_InternFromString("span")) == NULL)
+    if (check_args(args, nargs, "ld", "injection_candidates(found: list, rules: dict)") < 0)
         return NULL;
     PyObject *candidates = PyList_New(0), *others = PyList_New(0);
     if (candidates == NULL || others == NULL)
@@ -2626,7 +2620,7 @@ injection_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyObject *matches = PyTuple_GET_ITEM(item, 1);
         for (Py_ssize_t j = 0; j < PyList_GET_SIZE(matches); j++) {
             PyObject *argv[1] = {PyList_GET_ITEM(matches, j)};
-            PyObject *span = PyObject_VectorcallMethod(span_name, argv,
+            PyObject *span = PyObject_VectorcallMethod(str_span, argv,
                                                        1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
             if (span == NULL)
                 goto error;
@@ -2674,10 +2668,8 @@ by_ranked_span(const void *a, const void *b)
 static PyObject *
 select_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyList_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "select(candidates: list, at: int)");
+    if (check_args(args, nargs, "l.", "select(candidates: list, at: int)") < 0)
         return NULL;
-    }
     PyObject *list = args[0];
     Py_ssize_t at = PyLong_AsSsize_t(args[1]);
     if (at < 0) {
@@ -2734,12 +2726,7 @@ select_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 payload_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "payload_candidates(matches: list, encoding: str)");
-        return NULL;
-    }
-    static PyObject *group_name = NULL;
-    if (group_name == NULL && (group_name = PyUnicode_InternFromString("group")) == NULL)
+    if (check_args(args, nargs, "ls", "payload_candidates(matches: list, encoding: str)") < 0)
         return NULL;
     PyObject *out = PyList_New(0);
     if (out == NULL)
@@ -2747,7 +2734,7 @@ payload_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(args[0]); i++) {
         PyObject *m = PyList_GET_ITEM(args[0], i);
         PyObject *argv[1] = {m};
-        PyObject *payload = PyObject_VectorcallMethod(group_name, argv,
+        PyObject *payload = PyObject_VectorcallMethod(str_group, argv,
                                                       1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
         if (payload == NULL)
             goto error;
@@ -2828,6 +2815,9 @@ PyMODINIT_FUNC
 PyInit__native(void)
 {
     if (PyType_Ready(&EventsType) < 0)
+        return NULL;
+    if ((str_span = PyUnicode_InternFromString("span")) == NULL ||
+        (str_group = PyUnicode_InternFromString("group")) == NULL)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)
