@@ -42,6 +42,7 @@ from octollm.http.operation_middleware import NegotiationMiddleware
 from octollm.http.request_context import RequestContextMiddleware
 from octollm.http.request_validation import PlannedRequestValidationMiddleware
 from octollm.http.routing import TableRoutingMiddleware
+from octollm.http.uri_parsing import StrictURIParser
 
 BASE_PATH = "/api/v1"
 SWAGGER_UI_PATH = "/ui"  # the Swagger UI, under BASE_PATH beside the spec (openapi.json)
@@ -148,6 +149,7 @@ def build_app(
         validate_responses=settings.validate_responses,
         validator_map=validation.validators(max_json_depth=settings.max_json_depth),
         jsonifier=PrebuiltJsonifier(),
+        uri_parser_class=StrictURIParser,
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path=SWAGGER_UI_PATH),
     )
     app.add_api(

@@ -148,6 +148,12 @@ def test_listed_tasks_are_the_full_task_bodies(orchestrator):
         ({"page": 0}, "page", "minimum"),
         ({"page": -1}, "page", "minimum"),
         ({"page": "1.5"}, "page", "type"),
+        # written otherwise than in ASCII digits: Python's int() takes them, the API does not
+        ({"page_size": "1_0"}, "page_size", "type"),
+        ({"page": " 3"}, "page", "type"),
+        ({"page": "3\n"}, "page", "type"),
+        ({"page": "\u0663"}, "page", "type"),  # an Arabic-Indic digit three
+        ({"page": "\uff13"}, "page", "type"),  # a fullwidth digit three
         ({"sort_by": "name"}, "sort_by", "enum"),
         ({"order": "up"}, "order", "enum"),
         ({"status": "done"}, "status", "enum"),
