@@ -711,7 +711,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json. */
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json, or is in a charset the service cannot read. */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-ID": components["headers"]["RequestIdHeader"];

@@ -371,8 +371,13 @@ def decode_json(raw: bytes, *, max_depth: int, encoding: str = "utf-8") -> Any:
         ) from None
     except ValueError as exc:
         reason = str(exc)
-    except LookupError:
-        reason = f"unknown charset {encoding!r}"
+    except LookupError:  # a charset no codec reads: the media type is not one served (RFC 9110)
+        raise ApiError(
+            "UNSUPPORTED_MEDIA_TYPE",
+            f"The request body's charset {encoding!r} is not one this service reads; "
+            "send the body as UTF-8 JSON",
+            {"field": "Content-Type", "constraint": "charset"},
+        ) from None
     else:
         # Counting brackets is cheap; only a body that may be too deep is walked.
         limit = max_depth

@@ -184,8 +184,8 @@ CORPUS: dict[str, tuple[bytes, int, str | None]] = {
             b"Content-Length: 15",
             body=b'{"text": "hey"}',
         ),
-        400,  # the charset is read (after "; ") and no codec has that name
-        "VALIDATION_ERROR",
+        415,  # the charset is read (after "; ") and no codec has that name
+        "UNSUPPORTED_MEDIA_TYPE",
     ),
 }
 
