@@ -38,9 +38,9 @@ def connect(
     if url.startswith("redis+cluster://"):
         return RedisCluster.from_url(
             "redis://" + url.removeprefix("redis+cluster://"),
-            # One quick retry: a node that is down must give a 503 within about a second.
+            # One quick retry (of a connection and of a cluster error): a node that is down
+            # must give a 503 within about a second.
             retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
-            cluster_error_retry_attempts=1,
             **options,
         )
     return redis.Redis.from_url(url, health_check_interval=10, **options)
