@@ -24,7 +24,10 @@ Hyperscan, then runs `re` only where Hyperscan says a rule can match:
 - a rule with an anchor gets the start of every place the anchor matches (Hyperscan's
   leftmost start of match); `re` can only match at those (or one character after), so trying
   `regex.match` at each candidate in order, skipping those inside the last match, is
-  `finditer` without the search in between.
+  `finditer` without the search in between. An anchor that is a run of one character class
+  (`rules.Run`) is not in the database: `_run_starts` (`Events.add_runs` in C) finds where
+  each run starts, a pass over the bytes, which is where its pattern's leftmost start is or
+  one byte after.
 
 Hyperscan sees the text as UTF-8; its byte offsets are turned back into code-point offsets.
 
@@ -217,7 +220,8 @@ class HyperscanScanner:
     """Hyperscan finds where each rule can match; `re` confirms there (see the module doc).
 
     Every rule is compiled into one database, scanned once over the text (more databases cost
-    a pass each, and a Python call each, which is most of the time of a short text). The
+    a pass each, and a Python call each, which is most of the time of a short text), but for
+    those whose anchor is a `Run`, found by a pass over the bytes. The
     database is tested against `re` once (selftest.py): rules it misses next to the others are
     compiled again apart, and a rule it misses even alone is run with `re` over the whole
     text. Compiling takes seconds: a compiled database (and its test's verdict) is kept in
