@@ -10,9 +10,11 @@ response validation -> lifespan -> context -> handler. The bracketed ones are th
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +99,28 @@ def method_index(spec_path: Path) -> Callable[[str], list[str]]:
     return allowed
 
 
+def frozen_after_start(lifespan: Lifespan | None) -> Lifespan:
+    """`lifespan`, and once the app has started, everything it has built moved out of the
+    garbage collector's reach (`gc.freeze`): the specs, schemas, compiled checks and rules
+    live as long as the process, and a full collection walked them all (~80 000 objects, about
+    20 ms with every request waiting: the slow tail of the latencies). Unfrozen at shutdown, so
+    that a process that builds many apps (the tests) can free them."""
+
+    @contextlib.asynccontextmanager
+    async def frozen(app: Any) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            if lifespan is not None:
+                await stack.enter_async_context(lifespan(app))
+            gc.collect()
+            gc.freeze()
+            try:
+                yield
+            finally:
+                gc.unfreeze()
+
+    return frozen
+
+
 def build_app(
     *,
     component: str,
@@ -142,7 +166,7 @@ def build_app(
         middlewares.remove(ResponseValidationMiddleware)
     app = OctoApp(
         f"octollm.{component}",
-        lifespan=lifespan,
+        lifespan=frozen_after_start(lifespan),
         middlewares=middlewares,
         specification_dir=settings.specs_dir,
         strict_validation=True,
