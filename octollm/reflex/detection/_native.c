@@ -1173,8 +1173,8 @@ pii_span(PyObject *text, const void *data, int kind, Py_ssize_t n, Py_ssize_t s,
     if (verdict == 0)
         return 0;
     if (verdict == 1) { /* factor 1.0: the rule's own score */
-        PyObject *c = Py_BuildValue("(nNOnnO)", s - e,
-                                    PyFloat_FromDouble(-PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(info, 8))),
+        double score = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(info, 8));
+        PyObject *c = Py_BuildValue("(nNOnnO)", s - e, PyFloat_FromDouble(-score),
                                     PyTuple_GET_ITEM(info, 3), s, e, PyTuple_GET_ITEM(info, 4));
         if (c == NULL)
             return -1;
@@ -2340,11 +2340,50 @@ validate_native(int which, PyObject *text, Py_ssize_t s, Py_ssize_t e)
 
 /* --- PII matches -------------------------------------------------------------------------- */
 
+/* A candidate's span and its place in rank order: the first member of each kind of candidate
+ * that engine._non_overlapping selects from (so `free_slot` and `by_span` read them all) */
 typedef struct {
+    Py_ssize_t s, e, rank;
+} Span;
+
+/* engine._non_overlapping's test: where in `kept` (`n` candidates of `size` bytes, in order of
+ * their starts, none overlapping) a candidate of span [s, e) goes (bisect_right of its
+ * start), or -1 where it overlaps one of them */
+static Py_ssize_t
+free_slot(const void *kept, size_t size, Py_ssize_t n, Py_ssize_t s, Py_ssize_t e)
+{
+#define SPAN_AT(i) ((const Span *)((const char *)kept + (size_t)(i) * size))
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (s < SPAN_AT(mid)->s)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if ((lo > 0 && SPAN_AT(lo - 1)->e > s) || (lo < n && SPAN_AT(lo)->s < e))
+        return -1;
+    return lo;
+#undef SPAN_AT
+}
+
+/* In order of their spans, ties in rank order (a stable sort) */
+static int
+by_span(const void *a, const void *b)
+{
+    const Span *p = a, *q = b;
+    if (p->s != q->s)
+        return p->s < q->s ? -1 : 1;
+    if (p->e != q->e)
+        return p->e < q->e ? -1 : 1;
+    return (p->rank > q->rank) - (p->rank < q->rank);
+}
+
+typedef struct {
+    Span span;
     Py_ssize_t length; /* s - e */
     double score;      /* -score */
     long order;
-    Py_ssize_t s, e, rank;
     PyObject *type;
 } PiiCandidate;
 
@@ -2358,22 +2397,11 @@ by_pii_rank(const void *a, const void *b)
         return p->score < q->score ? -1 : 1;
     if (p->order != q->order)
         return p->order < q->order ? -1 : 1;
-    if (p->s != q->s)
-        return p->s < q->s ? -1 : 1;
-    if (p->e != q->e)
-        return p->e < q->e ? -1 : 1;
+    if (p->span.s != q->span.s)
+        return p->span.s < q->span.s ? -1 : 1;
+    if (p->span.e != q->span.e)
+        return p->span.e < q->span.e ? -1 : 1;
     return PyUnicode_Compare(p->type, q->type);
-}
-
-static int
-by_pii_span(const void *a, const void *b)
-{
-    const PiiCandidate *p = a, *q = b;
-    if (p->s != q->s)
-        return p->s < q->s ? -1 : 1;
-    if (p->e != q->e)
-        return p->e < q->e ? -1 : 1;
-    return (p->rank > q->rank) - (p->rank < q->rank); /* a stable sort */
 }
 
 /* matches.mask(text[s:e]) */
@@ -2460,12 +2488,12 @@ pii_matches(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         all[i].length = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, 0));
         all[i].score = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 1));
         all[i].order = PyLong_AsLong(PyTuple_GET_ITEM(c, 2));
-        all[i].s = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, 3));
-        all[i].e = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, 4));
+        all[i].span.s = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, 3));
+        all[i].span.e = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, 4));
         all[i].type = PyTuple_GET_ITEM(c, 5);
         if (PyErr_Occurred())
             goto done;
-        if (all[i].s < 0 || all[i].e < all[i].s || all[i].e > n) {
+        if (all[i].span.s < 0 || all[i].span.e < all[i].span.s || all[i].span.e > n) {
             PyErr_SetString(PyExc_ValueError, "pii_matches: a span outside the text");
             goto done;
         }
@@ -2476,30 +2504,23 @@ pii_matches(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     /* engine._non_overlapping: `kept` in order of their starts */
     Py_ssize_t n_kept = 0;
     for (Py_ssize_t i = 0; i < count; i++) {
-        Py_ssize_t start = all[i].s, end = all[i].e;
-        Py_ssize_t lo = 0, hi = n_kept; /* bisect_right(starts, start) */
-        while (lo < hi) {
-            Py_ssize_t mid = (lo + hi) / 2;
-            if (start < kept[mid].s)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        if ((lo > 0 && kept[lo - 1].e > start) || (lo < n_kept && kept[lo].s < end))
+        Py_ssize_t lo = free_slot(kept, sizeof(PiiCandidate), n_kept, all[i].span.s, all[i].span.e);
+        if (lo < 0)
             continue;
         memmove(kept + lo + 1, kept + lo, (size_t)(n_kept - lo) * sizeof(PiiCandidate));
         kept[lo] = all[i];
-        kept[lo].rank = i;
+        kept[lo].span.rank = i;
         n_kept++;
     }
-    qsort(kept, (size_t)n_kept, sizeof(PiiCandidate), by_pii_span);
+    qsort(kept, (size_t)n_kept, sizeof(PiiCandidate), by_span);
     out = PyList_New(n_kept);
     if (out == NULL)
         goto done;
     for (Py_ssize_t i = 0; i < n_kept; i++) {
-        PyObject *values[5] = {kept[i].type, PyLong_FromSsize_t(kept[i].s),
-                               PyLong_FromSsize_t(kept[i].e), PyFloat_FromDouble(-kept[i].score),
-                               masked(text, kept[i].s, kept[i].e)};
+        const Span *span = &kept[i].span;
+        PyObject *values[5] = {kept[i].type, PyLong_FromSsize_t(span->s),
+                               PyLong_FromSsize_t(span->e), PyFloat_FromDouble(-kept[i].score),
+                               masked(text, span->s, span->e)};
         PyObject *match = NULL;
         if (values[1] && values[2] && values[3] && values[4])
             match = new_match((PyTypeObject *)args[2], names, values, 5);
@@ -2647,20 +2668,9 @@ error:
 }
 
 typedef struct {
-    Py_ssize_t s, e, rank;
+    Span span;
     PyObject *item;
 } Ranked;
-
-static int
-by_ranked_span(const void *a, const void *b)
-{
-    const Ranked *p = a, *q = b;
-    if (p->s != q->s)
-        return p->s < q->s ? -1 : 1;
-    if (p->e != q->e)
-        return p->e < q->e ? -1 : 1;
-    return (p->rank > q->rank) - (p->rank < q->rank);
-}
 
 /* select(candidates, at) -> [candidate, ...]: the candidates sorted (their rank), each kept
  * unless it overlaps one kept before (engine._non_overlapping: its start and end are its items
@@ -2697,21 +2707,14 @@ select_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             PyMem_Free(kept);
             return NULL;
         }
-        Py_ssize_t lo = 0, hi = n_kept; /* bisect_right(starts, start) */
-        while (lo < hi) {
-            Py_ssize_t mid = (lo + hi) / 2;
-            if (start < kept[mid].s)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        if ((lo > 0 && kept[lo - 1].e > start) || (lo < n_kept && kept[lo].s < end))
+        Py_ssize_t lo = free_slot(kept, sizeof(Ranked), n_kept, start, end);
+        if (lo < 0)
             continue;
         memmove(kept + lo + 1, kept + lo, (size_t)(n_kept - lo) * sizeof(Ranked));
-        kept[lo] = (Ranked){start, end, i, c};
+        kept[lo] = (Ranked){{start, end, i}, c};
         n_kept++;
     }
-    qsort(kept, (size_t)n_kept, sizeof(Ranked), by_ranked_span);
+    qsort(kept, (size_t)n_kept, sizeof(Ranked), by_span);
     PyObject *out = PyList_New(n_kept);
     if (out != NULL)
         for (Py_ssize_t i = 0; i < n_kept; i++)
